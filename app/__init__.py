@@ -1,0 +1,1 @@
+"""Puljen: a group of young people decides together how to spend a shared pot."""

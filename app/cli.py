@@ -1,0 +1,121 @@
+"""The ``puljen`` command: users, the demo, and the server."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from app.config import ConfigurationError, load_settings
+from app.deliberation.errors import DeliberationError
+from app.main import build_services
+from app.usecases.unit import Services
+
+DEMO_EMAIL = "facilitator@demo.puljen.dk"
+DEMO_PASSWORD = "puljen-demo-2026"
+
+
+def _services() -> Services:
+    services = build_services(load_settings())
+    services.db.upgrade()
+    return services
+
+
+def user_create(args: argparse.Namespace) -> int:
+    from app.usecases import accounts
+
+    services = _services()
+    try:
+        user = accounts.create_user(
+            services, email=args.email, password=args.password, role=args.role
+        )
+    except DeliberationError as error:
+        print(f"puljen: {error.text()}", file=sys.stderr)
+        return 1
+    print(user.id)
+    return 0
+
+
+def migrate(args: argparse.Namespace) -> int:
+    _services()
+    print("database is at the newest migration")
+    return 0
+
+
+def _serve(host: str, port: int) -> None:
+    import uvicorn
+
+    uvicorn.run("app.main:app", host=host, port=port, proxy_headers=True)
+
+
+def serve(args: argparse.Namespace) -> int:
+    _services()
+    _serve(args.host, args.port)
+    return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    from app import demo as demo_data
+
+    services = _services()
+    base = (
+        f"http://{'localhost' if args.host in ('0.0.0.0', '127.0.0.1') else args.host}:{args.port}"
+    )
+    info = demo_data.ensure_demo(services, email=DEMO_EMAIL, password=DEMO_PASSWORD)
+    print(
+        "\n".join(
+            [
+                "",
+                "Puljen is starting with a demo group ready.",
+                f"  Facilitator login:  {DEMO_EMAIL} / {DEMO_PASSWORD}",
+                f"  Group:              {info.group_name} (pot {info.pot_text})",
+                f"  Join code:          {info.code}",
+                f"  Join URL (phones):  {base}/j/{info.code}",
+                f"  Shared screen:      {base}/screen/{info.screen_token}",
+                f"  JSON API docs:      {base}/docs",
+                "",
+            ]
+        ),
+        flush=True,
+    )
+    if not args.no_serve:
+        _serve(args.host, args.port)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="puljen", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    user = commands.add_parser("user", help="manage users").add_subparsers(
+        dest="user_command", required=True
+    )
+    create = user.add_parser("create", help="create a facilitator, approver or admin")
+    create.add_argument("--email", required=True)
+    create.add_argument("--password", required=True)
+    create.add_argument("--role", required=True, choices=["facilitator", "approver", "admin"])
+    create.set_defaults(handler=user_create)
+
+    commands.add_parser("migrate", help="create or upgrade the database").set_defaults(
+        handler=migrate
+    )
+    for name, handler, help_text in (
+        ("serve", serve, "run the server"),
+        ("demo", demo, "create a demo group, print where to click, and run the server"),
+    ):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("--host", default="127.0.0.1")
+        command.add_argument("--port", type=int, default=8000)
+        if name == "demo":
+            command.add_argument("--no-serve", action="store_true", help="only create the data")
+        command.set_defaults(handler=handler)
+
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except ConfigurationError as error:
+        print(f"puljen: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

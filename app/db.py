@@ -1,0 +1,95 @@
+"""The database: engines, units of work and schema upgrades.
+
+SQLite (the embedded default) runs in WAL mode with foreign keys on. A writing unit of work
+starts with ``BEGIN IMMEDIATE``, so it holds SQLite's write lock from its first read: two
+writers can never both read the same balance and both act on it. On PostgreSQL the use cases
+take row locks (``SELECT … FOR UPDATE``) on the pot and the workshop instead; the ledger's
+constraints hold on either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+_WRITE = "puljen_write"
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def _prepare_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        writing = connection.get_execution_options().get(_WRITE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+class Database:
+    """One engine (and its pool) per process; sessions per unit of work."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        if is_sqlite(url):
+            database = make_url(url).database
+            if database and database != ":memory:":
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            self.engine = create_engine(
+                url, connect_args={"check_same_thread": False, "timeout": 30}
+            )
+            _prepare_sqlite(self.engine)
+        else:
+            self.engine = create_engine(url, pool_pre_ping=True)
+        self._write_engine = self.engine.execution_options(**{_WRITE: True})
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A unit of work that changes things: committed on success, rolled back on error."""
+        with Session(self._write_engine, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    def upgrade(self) -> None:
+        """Create or upgrade the schema to the newest migration."""
+        upgrade(self.url)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str) -> None:
+    command.upgrade(alembic_config(url), "head")

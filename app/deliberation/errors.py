@@ -1,0 +1,98 @@
+"""Errors the deliberation core raises.
+
+Every error carries a snake_case ``code`` for programs and a ``message`` (an English msgid,
+with ``{placeholders}`` filled from ``params``) for a person. The web edge maps each class to
+one HTTP status in one place.
+
+    DeliberationError
+    ├── InvalidInput        (422)  a field is missing, of the wrong kind or out of range
+    ├── NotAuthenticated    (401)  no identity, or an expired or revoked one
+    ├── NotAllowed          (403)  this role, or this member, may not do that here
+    ├── NotFound            (404)  no such thing (in this organisation)
+    ├── Conflict            (409)  the state of things does not allow it now
+    │   ├── PhaseConflict          wrong phase of the round, or an illegal phase move
+    │   └── PotOverspent           the pot does not have that much available
+    └── TooManyAttempts     (429)  slow down
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar
+
+from .text import N_
+
+__all__ = [
+    "Conflict",
+    "DeliberationError",
+    "InvalidInput",
+    "NotAllowed",
+    "NotAuthenticated",
+    "NotFound",
+    "PhaseConflict",
+    "PotOverspent",
+    "TooManyAttempts",
+]
+
+
+class DeliberationError(Exception):
+    default_code: ClassVar[str] = "error"
+    default_message: ClassVar[str] = N_("Something went wrong.")
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        self.message = message or self.default_message
+        self.code = code or self.default_code
+        self.field = field
+        self.params: dict[str, object] = dict(params or {})
+        super().__init__(self.text())
+
+    def text(self) -> str:
+        """The message in English with its placeholders filled in."""
+        return self.message.format(**self.params) if self.params else self.message
+
+
+class InvalidInput(DeliberationError):
+    default_code = "invalid_input"
+    default_message = N_("Please check what you filled in.")
+
+
+class NotAuthenticated(DeliberationError):
+    default_code = "not_authenticated"
+    default_message = N_("Please log in or join the workshop first.")
+
+
+class NotAllowed(DeliberationError):
+    default_code = "not_allowed"
+    default_message = N_("You are not allowed to do that.")
+
+
+class NotFound(DeliberationError):
+    default_code = "not_found"
+    default_message = N_("We could not find that.")
+
+
+class Conflict(DeliberationError):
+    default_code = "conflict"
+    default_message = N_("That is not possible right now.")
+
+
+class PhaseConflict(Conflict):
+    default_code = "wrong_phase"
+    default_message = N_("That is not possible in this phase of the round.")
+
+
+class PotOverspent(Conflict):
+    default_code = "pot_overspent"
+    default_message = N_("The pot does not have that much money available.")
+
+
+class TooManyAttempts(DeliberationError):
+    default_code = "too_many_attempts"
+    default_message = N_("Too many attempts. Please wait a minute and try again.")

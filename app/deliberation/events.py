@@ -1,0 +1,78 @@
+"""Things that happened in a workshop, recorded by use cases and sent live after commit.
+
+Each event knows its wire ``type`` (the contract's name) and its JSON ``payload``. Payloads
+carry ids and counts only: never a ballot's content, never a member's name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import ClassVar
+
+__all__ = [
+    "BallotsChanged",
+    "CommentAdded",
+    "Event",
+    "MemberJoined",
+    "PhaseChanged",
+    "ProposalSubmitted",
+    "ResultPublished",
+    "RoundCreated",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    type: ClassVar[str] = "event"
+
+    def payload(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class RoundCreated(Event):
+    type: ClassVar[str] = "round.created"
+    round_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseChanged(Event):
+    type: ClassVar[str] = "round.phase"
+    round_id: str
+    phase: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalSubmitted(Event):
+    type: ClassVar[str] = "proposal.created"
+    round_id: str
+    proposal_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommentAdded(Event):
+    type: ClassVar[str] = "comment.created"
+    round_id: str
+    proposal_id: str
+    comment_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class BallotsChanged(Event):
+    type: ClassVar[str] = "ballots.changed"
+    round_id: str
+    ballots: int
+    members: int
+
+
+@dataclass(frozen=True, slots=True)
+class ResultPublished(Event):
+    type: ClassVar[str] = "result.published"
+    round_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class MemberJoined(Event):
+    type: ClassVar[str] = "member.joined"
+    member_id: str
+    members: int

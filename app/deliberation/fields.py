@@ -1,0 +1,46 @@
+"""Checks for the small fields people type: names, titles, comments, amounts."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from .errors import InvalidInput
+from .text import N_
+
+__all__ = ["clean_text", "require_amount", "require_text"]
+
+
+def clean_text(value: str) -> str:
+    """Normalise user text: NFC, no control characters but newlines and tabs, trimmed."""
+    value = unicodedata.normalize("NFC", value)
+    value = "".join(
+        ch for ch in value if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
+    )
+    return value.replace("\r", "").strip()
+
+
+def require_text(field: str, value: str, *, maximum: int, required: bool = True) -> str:
+    """``value`` cleaned, or InvalidInput naming ``field`` if it is empty or too long."""
+    cleaned = clean_text(value)
+    if required and not cleaned:
+        raise InvalidInput(N_("Please fill in {field}."), field=field, params={"field": field})
+    if len(cleaned) > maximum:
+        raise InvalidInput(
+            N_("{field} can be at most {maximum} characters (it is {length})."),
+            field=field,
+            params={"field": field, "maximum": maximum, "length": len(cleaned)},
+        )
+    return cleaned
+
+
+def require_amount(field: str, value: int, *, maximum: int | None = None) -> int:
+    """A positive whole number of øre, at most ``maximum``."""
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise InvalidInput(N_("The amount must be a whole number of øre above zero."), field=field)
+    if maximum is not None and value > maximum:
+        raise InvalidInput(
+            N_("The amount can be at most {maximum} øre."),
+            field=field,
+            params={"maximum": maximum},
+        )
+    return value

@@ -1,0 +1,75 @@
+"""Pot arithmetic: balances derived from an append-only ledger, in øre.
+
+Each ledger entry moves money between the pot's columns; the balance after an entry is the
+fold of every entry before it. ``available = total − reserved − spent`` and no entry may
+take ``available`` (or any column) below zero.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .errors import InvalidInput, PotOverspent
+from .text import N_
+
+__all__ = ["Balance", "EntryKind", "effective_budget"]
+
+
+class EntryKind(enum.StrEnum):
+    GRANT = "grant"  # money put into the pot
+    RESERVE = "reserve"  # a round funded a proposal
+    RELEASE = "release"  # a reservation given back
+    PAY = "pay"  # reserved money paid out
+    REFUND = "refund"  # paid money came back
+    ADJUST = "adjust"  # a correction of the total (signed)
+
+
+@dataclass(frozen=True, slots=True)
+class Balance:
+    total_minor: int = 0
+    reserved_minor: int = 0
+    spent_minor: int = 0
+
+    @property
+    def available_minor(self) -> int:
+        return self.total_minor - self.reserved_minor - self.spent_minor
+
+    def apply(self, kind: EntryKind, amount_minor: int) -> Balance:
+        """The balance after one entry; raises if the entry is malformed or overspends."""
+        if isinstance(amount_minor, bool) or not isinstance(amount_minor, int):
+            raise InvalidInput(N_("Amounts are whole numbers of øre."), field="amount_minor")
+        if kind is not EntryKind.ADJUST and amount_minor <= 0:
+            raise InvalidInput(N_("The amount must be above zero."), field="amount_minor")
+        total, reserved, spent = self.total_minor, self.reserved_minor, self.spent_minor
+        if kind in (EntryKind.GRANT, EntryKind.ADJUST):
+            total += amount_minor
+        elif kind is EntryKind.RESERVE:
+            reserved += amount_minor
+        elif kind is EntryKind.RELEASE:
+            reserved -= amount_minor
+        elif kind is EntryKind.PAY:
+            reserved -= amount_minor
+            spent += amount_minor
+        elif kind is EntryKind.REFUND:
+            spent -= amount_minor
+        after = Balance(total, reserved, spent)
+        if min(total, reserved, spent, after.available_minor) < 0:
+            raise PotOverspent(
+                N_("The pot has {available_minor} øre available; that needs {amount_minor}."),
+                params={"available_minor": self.available_minor, "amount_minor": amount_minor},
+            )
+        return after
+
+    @classmethod
+    def of(cls, entries: Iterable[tuple[EntryKind, int]]) -> Balance:
+        balance = cls()
+        for kind, amount_minor in entries:
+            balance = balance.apply(kind, amount_minor)
+        return balance
+
+
+def effective_budget(round_budget_minor: int, balance: Balance) -> int:
+    """What a round can fund when it closes: its budget, or less if the pot has less now."""
+    return max(0, min(round_budget_minor, balance.available_minor))

@@ -1,0 +1,92 @@
+"""What a proposal is, and what makes one valid.
+
+The programme has one rule: every use of the pot must, in the group's own view, bring the
+member closer to education or a job. ``how_it_helps`` is where the member says how, so it is
+required.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from .errors import InvalidInput
+from .fields import require_amount, require_text
+from .text import N_
+
+__all__ = [
+    "Category",
+    "ProposalDraft",
+    "validate_proposal",
+    "TITLE_MAX",
+    "DESCRIPTION_MAX",
+    "HOW_IT_HELPS_MAX",
+]
+
+TITLE_MAX = 120
+DESCRIPTION_MAX = 2000
+HOW_IT_HELPS_MAX = 500
+
+
+class Category(enum.StrEnum):
+    COURSE = "course"
+    LICENCE = "licence"
+    EQUIPMENT = "equipment"
+    TRANSPORT = "transport"
+    EXPERIENCE = "experience"
+    HEALTH = "health"
+    HOUSING = "housing"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalDraft:
+    """A proposal's content once it has passed validation."""
+
+    title: str
+    description: str
+    amount_minor: int
+    how_it_helps: str
+    category: Category
+
+
+def validate_proposal(
+    *,
+    title: str,
+    description: str,
+    amount_minor: int,
+    how_it_helps: str,
+    category: str,
+    budget_minor: int,
+) -> ProposalDraft:
+    """Check a proposal against the programme's rules and the round's budget.
+
+    Raises InvalidInput naming the first field that is wrong.
+    """
+    clean_title = require_text("title", title, required=True, maximum=TITLE_MAX)
+    clean_description = require_text(
+        "description", description, required=False, maximum=DESCRIPTION_MAX
+    )
+    clean_how = require_text("how_it_helps", how_it_helps, required=True, maximum=HOW_IT_HELPS_MAX)
+    require_amount("amount_minor", amount_minor)
+    if amount_minor > budget_minor:
+        raise InvalidInput(
+            N_("The amount is more than the round's budget of {budget_minor} øre."),
+            field="amount_minor",
+            params={"budget_minor": budget_minor},
+        )
+    try:
+        clean_category = Category(category)
+    except ValueError:
+        raise InvalidInput(
+            N_("Choose a category: {choices}."),
+            field="category",
+            params={"choices": ", ".join(c.value for c in Category)},
+        ) from None
+    return ProposalDraft(
+        title=clean_title,
+        description=clean_description,
+        amount_minor=amount_minor,
+        how_it_helps=clean_how,
+        category=clean_category,
+    )

@@ -1,0 +1,1 @@
+"""Live updates: events recorded in the outbox, fanned out to websocket connections."""

@@ -1,0 +1,64 @@
+"""The ASGI app: ``app.main:app``.
+
+Settings are read when the app starts (not on import), the database is upgraded to the
+newest migration, and the live hub starts on the server's event loop.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from app.config import Settings, load_settings
+from app.db import Database
+from app.limits import BodySizeLimit
+from app.live.hub import LocalHub
+from app.routes import api, errors, events, health
+from app.security import TokenSigner
+from app.usecases.unit import Services
+
+log = logging.getLogger("puljen")
+
+
+def build_services(settings: Settings) -> Services:
+    return Services(
+        settings=settings,
+        db=Database(settings.database_url),
+        hub=LocalHub(),
+        tokens=TokenSigner(settings.secret_key),
+    )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        services = build_services(settings or load_settings())
+        await run_in_threadpool(services.db.upgrade)
+        await services.hub.start()
+        app.state.services = services
+        try:
+            yield
+        finally:
+            await services.hub.stop()
+            services.db.dispose()
+
+    app = FastAPI(
+        title="Puljen",
+        version="1",
+        summary="A group of young people decides together how to spend a shared pot.",
+        lifespan=lifespan,
+    )
+    max_body = (settings.max_body_bytes if settings else None) or 64 * 1024
+    app.add_middleware(BodySizeLimit, max_bytes=max_body)
+    errors.install(app)
+    app.include_router(health.router)
+    app.include_router(api.router)
+    app.include_router(events.router)
+    return app
+
+
+app = create_app()

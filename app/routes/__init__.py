@@ -1,0 +1,1 @@
+"""Thin HTTP and websocket adapters: parse, call one use case, render."""

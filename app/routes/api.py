@@ -1,0 +1,331 @@
+"""The JSON API, v1 (see ../shared/api-contract.md and /docs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Request, Response
+
+from app.deliberation.errors import NotFound
+from app.deliberation.text import N_
+from app.i18n import format_money, translate
+from app.limits import AttemptLimiter
+from app.tables import CommentRow, ProposalRow, RoundRow, UserRow
+from app.usecases import accounts, groups, rounds, workshops
+
+from . import schemas
+from .deps import ActorDep, ServicesDep, TokenDep
+from .errors import language_of
+
+router = APIRouter(prefix="/api/v1")
+
+login_failures = AttemptLimiter(limit=10, window=300)
+join_failures = AttemptLimiter(limit=20, window=60)
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+# --- auth -------------------------------------------------------------------------------
+
+
+@router.post("/auth/login")
+def login(body: schemas.LoginBody, request: Request, services: ServicesDep) -> dict[str, Any]:
+    keys = (f"ip:{_client(request)}", f"email:{body.email.strip().lower()}")
+    for key in keys:
+        login_failures.check(key)
+    try:
+        token, user = accounts.login(services, email=body.email, password=body.password)
+    except Exception:
+        for key in keys:
+            login_failures.fail(key)
+        raise
+    return {"token": token, "user": _user(user)}
+
+
+@router.post("/auth/logout", status_code=204)
+def logout(services: ServicesDep, actor: ActorDep, token: TokenDep) -> Response:
+    accounts.logout(services, token)
+    return Response(status_code=204)
+
+
+def _user(user: UserRow) -> dict[str, Any]:
+    return {"id": user.id, "email": user.email, "role": user.role}
+
+
+# --- groups and pots --------------------------------------------------------------------
+
+
+def _group(view: groups.GroupView) -> dict[str, Any]:
+    b = view.balance
+    return {
+        "id": view.group.id,
+        "name": view.group.name,
+        "pot": {
+            "currency": view.group.currency,
+            "amount_minor": b.total_minor,
+            "total_minor": b.total_minor,
+            "reserved_minor": b.reserved_minor,
+            "spent_minor": b.spent_minor,
+            "available_minor": b.available_minor,
+        },
+    }
+
+
+@router.post("/groups", status_code=201)
+def create_group(body: schemas.GroupBody, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
+    view = groups.create_group(
+        services,
+        actor,
+        name=body.name,
+        amount_minor=body.pot.amount_minor,
+        currency=body.pot.currency,
+    )
+    return _group(view)
+
+
+@router.get("/groups")
+def list_groups(services: ServicesDep, actor: ActorDep) -> list[dict[str, Any]]:
+    return [_group(view) for view in groups.list_groups(services, actor)]
+
+
+@router.get("/groups/{group_id}")
+def get_group(group_id: str, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
+    return _group(groups.get_group(services, actor, group_id))
+
+
+# --- workshops --------------------------------------------------------------------------
+
+
+def _base_url(request: Request, services: ServicesDep) -> str:
+    return (services.settings.public_url or str(request.base_url)).rstrip("/")
+
+
+@router.post("/groups/{group_id}/workshops", status_code=201)
+def start_workshop(
+    group_id: str,
+    body: schemas.WorkshopBody,
+    request: Request,
+    services: ServicesDep,
+    actor: ActorDep,
+) -> dict[str, Any]:
+    workshop = workshops.start_workshop(
+        services, actor, group_id=group_id, title=body.title, language=body.language
+    )
+    base = _base_url(request, services)
+    return {
+        "id": workshop.id,
+        "title": workshop.title,
+        "group_id": workshop.group_id,
+        "language": workshop.language,
+        "code": workshop.code,
+        "join_url": f"{base}/j/{workshop.code}",
+        "screen_url": f"{base}/screen/{workshop.screen_token}",
+    }
+
+
+@router.get("/workshops/{workshop_id}")
+def get_workshop(
+    workshop_id: str, request: Request, services: ServicesDep, actor: ActorDep
+) -> dict[str, Any]:
+    view = workshops.get_workshop(services, actor, workshop_id)
+    base = _base_url(request, services)
+    answer: dict[str, Any] = {
+        "id": view.workshop.id,
+        "title": view.workshop.title,
+        "group_id": view.workshop.group_id,
+        "language": view.workshop.language,
+        "code": view.workshop.code,
+        "join_url": f"{base}/j/{view.workshop.code}",
+        "members": view.members,
+        "event_seq": view.workshop.event_seq,
+        "rounds": [_round_summary(r) for r in view.rounds],
+    }
+    if actor.is_user:
+        answer["screen_url"] = f"{base}/screen/{view.workshop.screen_token}"
+    return answer
+
+
+@router.post("/workshops/{workshop_id}/screen-token")
+def rotate_screen_token(
+    workshop_id: str, request: Request, services: ServicesDep, actor: ActorDep
+) -> dict[str, Any]:
+    workshop = workshops.rotate_screen_token(services, actor, workshop_id)
+    return {"screen_url": f"{_base_url(request, services)}/screen/{workshop.screen_token}"}
+
+
+@router.post("/join", status_code=201)
+def join(body: schemas.JoinBody, request: Request, services: ServicesDep) -> dict[str, Any]:
+    key = f"ip:{_client(request)}"
+    join_failures.check(key)
+    try:
+        joined = workshops.join_workshop(services, code=body.code, name=body.name)
+    except NotFound:
+        join_failures.fail(key)
+        raise
+    return {
+        "member_id": joined.member.id,
+        "token": joined.token,
+        "workshop_id": joined.workshop.id,
+        "name": joined.member.name,
+    }
+
+
+# --- rounds -----------------------------------------------------------------------------
+
+
+def _round_summary(round_: RoundRow) -> dict[str, Any]:
+    return {
+        "id": round_.id,
+        "workshop_id": round_.workshop_id,
+        "title": round_.title,
+        "phase": round_.phase,
+        "method": round_.method,
+        "params": round_.params,
+        "budget_minor": round_.budget_minor,
+    }
+
+
+def _proposal(proposal: ProposalRow, author: str = "") -> dict[str, Any]:
+    return {
+        "id": proposal.id,
+        "round_id": proposal.round_id,
+        "title": proposal.title,
+        "description": proposal.description,
+        "amount_minor": proposal.amount_minor,
+        "how_it_helps": proposal.how_it_helps,
+        "category": proposal.category,
+        "author": author,
+        "position": proposal.position,
+        "created_at": proposal.created_at.isoformat(),
+    }
+
+
+def _comment(comment: CommentRow, author: str = "") -> dict[str, Any]:
+    return {
+        "id": comment.id,
+        "proposal_id": comment.proposal_id,
+        "text": comment.text,
+        "author": author,
+        "created_at": comment.created_at.isoformat(),
+    }
+
+
+@router.post("/workshops/{workshop_id}/rounds", status_code=201)
+def create_round(
+    workshop_id: str, body: schemas.RoundBody, services: ServicesDep, actor: ActorDep
+) -> dict[str, Any]:
+    round_ = rounds.create_round(
+        services,
+        actor,
+        workshop_id=workshop_id,
+        title=body.title,
+        method=body.method,
+        params=body.params,
+        budget_minor=body.budget_minor,
+    )
+    return _round_summary(round_)
+
+
+@router.post("/rounds/{round_id}/phase")
+def move_phase(
+    round_id: str, body: schemas.PhaseBody, services: ServicesDep, actor: ActorDep
+) -> dict[str, Any]:
+    return _round_summary(rounds.move_phase(services, actor, round_id, phase=body.phase))
+
+
+@router.get("/rounds/{round_id}")
+def get_round(round_id: str, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
+    view = rounds.get_round(services, actor, round_id)
+    answer = _round_summary(view.round)
+    answer.update(
+        proposals=[
+            {
+                **_proposal(p.proposal, p.author),
+                "comments": [_comment(c, author) for c, author in p.comments],
+            }
+            for p in view.proposals
+        ],
+        members=view.members,
+        ballots=view.ballots,
+    )
+    if view.own_ballot is not None:
+        answer["my_ballot"] = view.own_ballot
+    return answer
+
+
+@router.post("/rounds/{round_id}/proposals", status_code=201)
+def submit_proposal(
+    round_id: str, body: schemas.ProposalBody, services: ServicesDep, actor: ActorDep
+) -> dict[str, Any]:
+    proposal = rounds.submit_proposal(
+        services,
+        actor,
+        round_id,
+        title=body.title,
+        description=body.description,
+        amount_minor=body.amount_minor,
+        how_it_helps=body.how_it_helps,
+        category=body.category,
+    )
+    return _proposal(proposal)
+
+
+@router.post("/proposals/{proposal_id}/comments", status_code=201)
+def add_comment(
+    proposal_id: str, body: schemas.CommentBody, services: ServicesDep, actor: ActorDep
+) -> dict[str, Any]:
+    return _comment(rounds.add_comment(services, actor, proposal_id, text=body.text))
+
+
+@router.put("/rounds/{round_id}/ballot")
+def cast_ballot(
+    round_id: str,
+    services: ServicesDep,
+    actor: ActorDep,
+    body: dict[str, Any] = Body(...),  # noqa: B008 - FastAPI's way to take a free-form object
+) -> dict[str, Any]:
+    row = rounds.cast_ballot(services, actor, round_id, body)
+    return {"round_id": row.round_id, "ballot": row.body, "cast_at": row.cast_at.isoformat()}
+
+
+_REASONS = {
+    "funded": N_("Funded: {approvals} of {voters} approved it."),
+    "not_enough_left": N_("Not funded: only {left} was left and it costs {amount}."),
+    "no_support": N_("Not funded: nobody approved it."),
+}
+
+
+def reason_text(reason: dict[str, Any], currency: str, language: str) -> str:
+    params = dict(reason)
+    code = params.pop("code")
+    if "left_minor" in params:
+        params["left"] = format_money(params["left_minor"], currency, language)
+    if "amount_minor" in params:
+        params["amount"] = format_money(params["amount_minor"], currency, language)
+    return translate(language, _REASONS[code], params)
+
+
+@router.get("/rounds/{round_id}/result")
+def get_result(
+    round_id: str, request: Request, services: ServicesDep, actor: ActorDep
+) -> dict[str, Any]:
+    view = rounds.get_result(services, actor, round_id)
+    result, currency = view.result, view.currency
+    language = language_of(request)
+    return {
+        "round_id": result.round_id,
+        "method": result.method,
+        "budget_minor": result.budget_minor,
+        "currency": currency,
+        "funded": result.funded,
+        "scores": result.scores,
+        "spent_minor": result.spent_minor,
+        "leftover_minor": result.leftover_minor,
+        "voters": result.voters,
+        "reasons": {
+            pid: {**reason, "text": reason_text(reason, currency, language)}
+            for pid, reason in result.reasons.items()
+        },
+    }

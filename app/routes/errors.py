@@ -1,0 +1,115 @@
+"""One place that turns every error into the contract's shape:
+``{"error": {"code": ..., "message": ..., "field": ...}}`` with the right status."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.deliberation.errors import (
+    Conflict,
+    DeliberationError,
+    InvalidInput,
+    NotAllowed,
+    NotAuthenticated,
+    NotFound,
+    TooManyAttempts,
+)
+from app.deliberation.text import N_
+from app.i18n import negotiate, translate
+
+log = logging.getLogger(__name__)
+
+STATUS: dict[type[DeliberationError], int] = {
+    InvalidInput: 422,
+    NotAuthenticated: 401,
+    NotAllowed: 403,
+    NotFound: 404,
+    Conflict: 409,
+    TooManyAttempts: 429,
+}
+
+
+def status_of(error: DeliberationError) -> int:
+    for cls in type(error).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 400
+
+
+def error_body(code: str, message: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if field:
+        error["field"] = field
+    error.update(extra)
+    return {"error": error}
+
+
+def language_of(request: Request) -> str:
+    return negotiate(request.headers.get("accept-language"))
+
+
+def deliberation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DeliberationError)
+    message = translate(language_of(request), exc.message, exc.params)
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAuthenticated) else None
+    return JSONResponse(
+        error_body(exc.code, message, exc.field), status_code=status_of(exc), headers=headers
+    )
+
+
+_TYPE_MESSAGES = {
+    "missing": N_("{field} is required."),
+    "int_type": N_("{field} must be a whole number."),
+    "string_type": N_("{field} must be text."),
+    "dict_type": N_("{field} must be an object."),
+    "list_type": N_("{field} must be a list."),
+    "model_type": N_("{field} must be an object."),
+    "model_attributes_type": N_("{field} must be an object."),
+}
+
+
+def validation_error(request: Request, exc: Exception) -> JSONResponse:
+    """Pydantic's first complaint, as a sentence naming the field."""
+    assert isinstance(exc, RequestValidationError)
+    language = language_of(request)
+    first = exc.errors()[0] if exc.errors() else {"type": "invalid", "loc": ()}
+    loc = [str(part) for part in first.get("loc", ()) if part != "body"]
+    field = ".".join(loc) or None
+    kind = str(first.get("type", ""))
+    if kind == "json_invalid":
+        message = translate(language, N_("The request body is not valid JSON."))
+        return JSONResponse(error_body("invalid_json", message), status_code=400)
+    if field is None:
+        message = translate(language, N_("The request body must be a JSON object."))
+        return JSONResponse(error_body("invalid_body", message), status_code=422)
+    template = _TYPE_MESSAGES.get(kind, N_("{field} has a value we cannot use."))
+    message = translate(language, template, {"field": field})
+    return JSONResponse(error_body("invalid_input", message, field), status_code=422)
+
+
+def http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    codes = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}
+    code = codes.get(exc.status_code, "http_error")
+    return JSONResponse(
+        error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers
+    )
+
+
+def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    message = translate(language_of(request), N_("Something went wrong on our side."))
+    return JSONResponse(error_body("internal_error", message), status_code=500)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(DeliberationError, deliberation_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, unexpected_error)

@@ -1,0 +1,60 @@
+"""Request bodies of the JSON API. Strict types: ``"100"`` is not a number and ``1.5`` is not
+a whole number of øre; the core checks lengths and ranges and says which field is wrong."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+
+class LoginBody(Body):
+    email: StrictStr
+    password: StrictStr
+
+
+class PotBody(Body):
+    amount_minor: StrictInt
+    currency: StrictStr = "DKK"
+
+
+class GroupBody(Body):
+    name: StrictStr
+    pot: PotBody
+
+
+class WorkshopBody(Body):
+    title: StrictStr
+    language: StrictStr = "da"
+
+
+class JoinBody(Body):
+    code: StrictStr
+    name: StrictStr
+
+
+class RoundBody(Body):
+    title: StrictStr
+    method: StrictStr = "approval"
+    params: dict[str, Any] | None = None
+    budget_minor: StrictInt | None = None
+
+
+class PhaseBody(Body):
+    phase: StrictStr
+
+
+class ProposalBody(Body):
+    title: StrictStr
+    description: StrictStr = ""
+    amount_minor: StrictInt
+    how_it_helps: StrictStr
+    category: StrictStr
+
+
+class CommentBody(Body):
+    text: StrictStr

@@ -1,0 +1,209 @@
+"""Database tables (SQLModel). Rows carry a ``Row`` suffix: they are storage, not the domain.
+
+The schema is owned by Alembic (``migrations/``); ``metadata`` here is what autogenerate
+compares against. Money columns are integer øre. The ledger keeps running balances with
+CHECK constraints and a per-pot ``seq`` that must rise by one, so the database itself refuses
+an entry that would overspend the pot or two entries written from the same stale balance.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from .clock import new_id, utcnow
+
+metadata = SQLModel.metadata
+metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _id() -> str:
+    return new_id()
+
+
+class OrganisationRow(SQLModel, table=True):
+    __tablename__ = "organisation"
+    id: str = Field(default_factory=_id, primary_key=True)
+    name: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class UserRow(SQLModel, table=True):
+    __tablename__ = "user_account"
+    id: str = Field(default_factory=_id, primary_key=True)
+    organisation_id: str = Field(foreign_key="organisation.id", index=True)
+    email: str = Field(unique=True)
+    password_hash: str
+    role: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class SessionRow(SQLModel, table=True):
+    """A bearer token's server side: revocable, expiring; for a user or a member."""
+
+    __tablename__ = "auth_session"
+    id: str = Field(default_factory=_id, primary_key=True)
+    user_id: str | None = Field(default=None, foreign_key="user_account.id", index=True)
+    member_id: str | None = Field(default=None, foreign_key="member.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    revoked_at: datetime | None = None
+
+
+class GroupRow(SQLModel, table=True):
+    __tablename__ = "pot_group"
+    id: str = Field(default_factory=_id, primary_key=True)
+    organisation_id: str = Field(foreign_key="organisation.id", index=True)
+    name: str
+    currency: str = "DKK"
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class LedgerEntryRow(SQLModel, table=True):
+    __tablename__ = "ledger_entry"
+    __table_args__ = (
+        UniqueConstraint("group_id", "seq", name="uq_ledger_entry_group_seq"),
+        CheckConstraint("total_after_minor >= 0", name="total_not_negative"),
+        CheckConstraint("reserved_after_minor >= 0", name="reserved_not_negative"),
+        CheckConstraint("spent_after_minor >= 0", name="spent_not_negative"),
+        CheckConstraint(
+            "total_after_minor - reserved_after_minor - spent_after_minor >= 0",
+            name="available_not_negative",
+        ),
+    )
+    id: str = Field(default_factory=_id, primary_key=True)
+    group_id: str = Field(foreign_key="pot_group.id")
+    seq: int
+    kind: str
+    amount_minor: int
+    round_id: str | None = Field(default=None, foreign_key="round.id")
+    proposal_id: str | None = Field(default=None, foreign_key="proposal.id")
+    actor: str
+    at: datetime = Field(default_factory=utcnow)
+    note: str = ""
+    total_after_minor: int
+    reserved_after_minor: int
+    spent_after_minor: int
+
+
+class WorkshopRow(SQLModel, table=True):
+    __tablename__ = "workshop"
+    __table_args__ = (
+        Index(
+            "uq_workshop_open_code",
+            "code",
+            unique=True,
+            sqlite_where=text("closed_at IS NULL"),
+            postgresql_where=text("closed_at IS NULL"),
+        ),
+    )
+    id: str = Field(default_factory=_id, primary_key=True)
+    organisation_id: str = Field(foreign_key="organisation.id", index=True)
+    group_id: str = Field(foreign_key="pot_group.id", index=True)
+    title: str
+    code: str
+    screen_token: str
+    language: str = "da"
+    event_seq: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    closed_at: datetime | None = None
+
+
+class MemberRow(SQLModel, table=True):
+    """A young person in one workshop: a display name and nothing else about them."""
+
+    __tablename__ = "member"
+    id: str = Field(default_factory=_id, primary_key=True)
+    workshop_id: str = Field(foreign_key="workshop.id", index=True)
+    name: str
+    joined_at: datetime = Field(default_factory=utcnow)
+    removed_at: datetime | None = None
+
+
+class RoundRow(SQLModel, table=True):
+    __tablename__ = "round"
+    id: str = Field(default_factory=_id, primary_key=True)
+    workshop_id: str = Field(foreign_key="workshop.id", index=True)
+    title: str
+    method: str
+    params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    budget_minor: int
+    phase: str = "draft"
+    created_at: datetime = Field(default_factory=utcnow)
+    closed_at: datetime | None = None
+
+
+class ProposalRow(SQLModel, table=True):
+    __tablename__ = "proposal"
+    __table_args__ = (
+        UniqueConstraint("round_id", "position", name="uq_proposal_round_position"),
+        CheckConstraint("amount_minor > 0", name="amount_positive"),
+    )
+    id: str = Field(default_factory=_id, primary_key=True)
+    round_id: str = Field(foreign_key="round.id", index=True)
+    position: int
+    member_id: str | None = Field(default=None, foreign_key="member.id")
+    user_id: str | None = Field(default=None, foreign_key="user_account.id")
+    title: str
+    description: str = ""
+    amount_minor: int
+    how_it_helps: str
+    category: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CommentRow(SQLModel, table=True):
+    __tablename__ = "comment"
+    id: str = Field(default_factory=_id, primary_key=True)
+    proposal_id: str = Field(foreign_key="proposal.id", index=True)
+    member_id: str | None = Field(default=None, foreign_key="member.id")
+    user_id: str | None = Field(default=None, foreign_key="user_account.id")
+    text: str
+    created_at: datetime = Field(default_factory=utcnow)
+    hidden_at: datetime | None = None
+
+
+class BallotRow(SQLModel, table=True):
+    __tablename__ = "ballot"
+    __table_args__ = (UniqueConstraint("round_id", "member_id", name="uq_ballot_round_member"),)
+    id: str = Field(default_factory=_id, primary_key=True)
+    round_id: str = Field(foreign_key="round.id", index=True)
+    member_id: str = Field(foreign_key="member.id")
+    body: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    cast_at: datetime = Field(default_factory=utcnow)
+
+
+class ResultRow(SQLModel, table=True):
+    __tablename__ = "result"
+    round_id: str = Field(foreign_key="round.id", primary_key=True)
+    method: str
+    budget_minor: int
+    funded: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    scores: dict[str, int] = Field(sa_column=Column(JSON, nullable=False))
+    reasons: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    spent_minor: int
+    leftover_minor: int
+    voters: int
+    computed_at: datetime = Field(default_factory=utcnow)
+
+
+class EventRow(SQLModel, table=True):
+    """The transactional outbox: every change to a workshop, numbered per workshop."""
+
+    __tablename__ = "event"
+    __table_args__ = (UniqueConstraint("workshop_id", "seq", name="uq_event_workshop_seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: str = Field(foreign_key="workshop.id")
+    seq: int
+    type: str
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    at: datetime = Field(default_factory=utcnow)

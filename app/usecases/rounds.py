@@ -1,0 +1,407 @@
+"""Rounds: their phases, proposals, comments, ballots and results."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.clock import utcnow
+from app.deliberation.ballots import parse_ballot
+from app.deliberation.errors import Conflict, InvalidInput, NotFound
+from app.deliberation.events import (
+    BallotsChanged,
+    CommentAdded,
+    Event,
+    PhaseChanged,
+    ProposalSubmitted,
+    ResultPublished,
+    RoundCreated,
+)
+from app.deliberation.fields import require_amount, require_text
+from app.deliberation.methods import Method, parse_method, validate_params
+from app.deliberation.permissions import Action, Actor, Role, require
+from app.deliberation.phases import Phase, advance, require_phase
+from app.deliberation.pots import EntryKind, effective_budget
+from app.deliberation.proposals import validate_proposal
+from app.deliberation.rules import Candidate, compute_result
+from app.deliberation.text import N_
+from app.tables import (
+    BallotRow,
+    CommentRow,
+    GroupRow,
+    MemberRow,
+    ProposalRow,
+    ResultRow,
+    RoundRow,
+    WorkshopRow,
+)
+
+from . import ledger
+from .unit import Services, UnitOfWork, lock_workshop, unit_of_work
+from .workshops import active_member_count
+
+COMMENT_MAX = 1000
+
+
+@dataclass(frozen=True)
+class ProposalView:
+    proposal: ProposalRow
+    author: str
+    comments: Sequence[tuple[CommentRow, str]]
+
+
+@dataclass(frozen=True)
+class RoundView:
+    round: RoundRow
+    proposals: Sequence[ProposalView]
+    members: int
+    ballots: int
+    own_ballot: dict[str, Any] | None
+
+
+def _load_round(session: Session, round_id: str) -> tuple[RoundRow, WorkshopRow]:
+    round_ = session.get(RoundRow, round_id)
+    if round_ is None:
+        raise NotFound(N_("There is no such round."))
+    workshop = session.get(WorkshopRow, round_.workshop_id)
+    assert workshop is not None
+    return round_, workshop
+
+
+def _locked_round(
+    uow: UnitOfWork, actor: Actor, round_id: str, action: Action
+) -> tuple[RoundRow, WorkshopRow]:
+    """The round, its workshop locked, once ``actor`` is known to be allowed ``action``."""
+    round_, workshop = _load_round(uow.session, round_id)
+    require(actor, action, organisation_id=workshop.organisation_id, workshop_id=workshop.id)
+    workshop = lock_workshop(uow.session, workshop.id)
+    uow.session.refresh(round_)
+    return round_, workshop
+
+
+def _proposals(session: Session, round_id: str) -> Sequence[ProposalRow]:
+    return session.exec(
+        select(ProposalRow)
+        .where(ProposalRow.round_id == round_id)
+        .order_by(col(ProposalRow.position))
+    ).all()
+
+
+def _active_ballots(session: Session, round_id: str) -> Sequence[BallotRow]:
+    """Ballots of members still in the workshop (a removed member's ballot no longer counts)."""
+    return session.exec(
+        select(BallotRow)
+        .join(MemberRow, col(MemberRow.id) == col(BallotRow.member_id))
+        .where(BallotRow.round_id == round_id, col(MemberRow.removed_at).is_(None))
+    ).all()
+
+
+def _ballot_count(session: Session, round_id: str) -> int:
+    return session.exec(
+        select(func.count())
+        .select_from(BallotRow)
+        .join(MemberRow, col(MemberRow.id) == col(BallotRow.member_id))
+        .where(BallotRow.round_id == round_id, col(MemberRow.removed_at).is_(None))
+    ).one()
+
+
+def create_round(
+    services: Services,
+    actor: Actor,
+    *,
+    workshop_id: str,
+    title: str,
+    method: str,
+    params: Mapping[str, object] | None,
+    budget_minor: int | None,
+) -> RoundRow:
+    clean_title = require_text("title", title, maximum=120)
+    round_method = parse_method(method)
+    round_params = validate_params(round_method, params or {})
+    if budget_minor is not None:
+        require_amount("budget_minor", budget_minor)
+    with unit_of_work(services) as uow:
+        workshop = uow.session.get(WorkshopRow, workshop_id)
+        if workshop is None:
+            raise NotFound(N_("There is no such workshop."))
+        require(actor, Action.MANAGE_WORKSHOP, organisation_id=workshop.organisation_id)
+        workshop = lock_workshop(uow.session, workshop.id)
+        available = ledger.balance(uow.session, workshop.group_id).available_minor
+        if budget_minor is None:
+            if available <= 0:
+                raise Conflict(N_("The pot has no money available."), code="pot_empty")
+            budget_minor = available
+        elif budget_minor > available:
+            raise Conflict(
+                N_("The budget is more than the pot has available ({available_minor} øre)."),
+                code="budget_exceeds_pot",
+                field="budget_minor",
+                params={"available_minor": available},
+            )
+        round_ = RoundRow(
+            workshop_id=workshop.id,
+            title=clean_title,
+            method=round_method.value,
+            params=round_params,
+            budget_minor=budget_minor,
+        )
+        uow.session.add(round_)
+        uow.session.flush()
+        uow.record(workshop.id, [RoundCreated(round_id=round_.id)])
+    return round_
+
+
+def move_phase(services: Services, actor: Actor, round_id: str, *, phase: str) -> RoundRow:
+    """Move the round one phase on; moving to ``closed`` also publishes its result."""
+    try:
+        target = Phase(phase)
+    except ValueError:
+        raise InvalidInput(
+            N_("Unknown phase. The phases are: {choices}."),
+            field="phase",
+            params={"choices": ", ".join(p.value for p in Phase)},
+        ) from None
+    with unit_of_work(services) as uow:
+        round_, workshop = _locked_round(uow, actor, round_id, Action.MANAGE_WORKSHOP)
+        round_.phase = advance(Phase(round_.phase), target).value
+        events: list[Event] = [PhaseChanged(round_id=round_.id, phase=round_.phase)]
+        if target is Phase.CLOSED:
+            _close(uow.session, round_, workshop, actor)
+            events.append(ResultPublished(round_id=round_.id))
+        uow.session.add(round_)
+        uow.record(workshop.id, events)
+    return round_
+
+
+def _close(session: Session, round_: RoundRow, workshop: WorkshopRow, actor: Actor) -> None:
+    """Compute and store the result, and reserve what it funds, in the caller's transaction.
+
+    The pot is locked first; if earlier rounds have reserved part of this round's budget in
+    the meantime, the round can fund only what is still available.
+    """
+    ledger.lock_pot(session, workshop.group_id)
+    balance = ledger.balance(session, workshop.group_id)
+    budget = effective_budget(round_.budget_minor, balance)
+    proposals = _proposals(session, round_.id)
+    method = Method(round_.method)
+    ballots = [
+        parse_ballot(method, row.body, [p.id for p in proposals])
+        for row in _active_ballots(session, round_.id)
+    ]
+    result = compute_result(
+        method,
+        budget_minor=budget,
+        candidates=[Candidate(p.id, p.amount_minor, p.position) for p in proposals],
+        ballots=ballots,
+    )
+    amounts = {p.id: p.amount_minor for p in proposals}
+    ledger.append(
+        session,
+        workshop.group_id,
+        [
+            ledger.Posting(EntryKind.RESERVE, amounts[pid], round_id=round_.id, proposal_id=pid)
+            for pid in result.funded
+        ],
+        actor=actor.user_id or "",
+    )
+    session.add(
+        ResultRow(
+            round_id=round_.id,
+            method=method.value,
+            budget_minor=result.budget_minor,
+            funded=list(result.funded),
+            scores=result.scores,
+            reasons={pid: {"code": r.code, **r.params} for pid, r in result.reasons.items()},
+            spent_minor=result.spent_minor,
+            leftover_minor=result.leftover_minor,
+            voters=result.voters,
+        )
+    )
+    round_.closed_at = utcnow()
+
+
+def get_round(services: Services, actor: Actor, round_id: str) -> RoundView:
+    with services.db.reading() as session:
+        round_, workshop = _load_round(session, round_id)
+        require(
+            actor,
+            Action.VIEW_ROUND,
+            organisation_id=workshop.organisation_id,
+            workshop_id=workshop.id,
+        )
+        proposals = _proposals(session, round_.id)
+        names = dict(
+            session.exec(
+                select(MemberRow.id, MemberRow.name).where(MemberRow.workshop_id == workshop.id)
+            ).all()
+        )
+        comments = session.exec(
+            select(CommentRow)
+            .where(
+                col(CommentRow.proposal_id).in_([p.id for p in proposals]),
+                col(CommentRow.hidden_at).is_(None),
+            )
+            .order_by(col(CommentRow.created_at))
+        ).all()
+        by_proposal: dict[str, list[tuple[CommentRow, str]]] = {}
+        for comment in comments:
+            by_proposal.setdefault(comment.proposal_id, []).append(
+                (comment, _author(names, comment.member_id))
+            )
+        own = None
+        if actor.role is Role.MEMBER:
+            own_row = session.exec(
+                select(BallotRow).where(
+                    BallotRow.round_id == round_.id, BallotRow.member_id == actor.member_id
+                )
+            ).first()
+            own = own_row.body if own_row else None
+        return RoundView(
+            round=round_,
+            proposals=[
+                ProposalView(p, _author(names, p.member_id), by_proposal.get(p.id, []))
+                for p in proposals
+            ],
+            members=active_member_count(session, workshop.id),
+            ballots=_ballot_count(session, round_.id),
+            own_ballot=own,
+        )
+
+
+def _author(names: Mapping[str, str], member_id: str | None) -> str:
+    return names.get(member_id, "") if member_id else ""
+
+
+def submit_proposal(
+    services: Services,
+    actor: Actor,
+    round_id: str,
+    *,
+    title: str,
+    description: str,
+    amount_minor: int,
+    how_it_helps: str,
+    category: str,
+) -> ProposalRow:
+    with unit_of_work(services) as uow:
+        round_, workshop = _locked_round(uow, actor, round_id, Action.SUBMIT_PROPOSAL)
+        phase = Phase(round_.phase)
+        require_phase(
+            phase, phase.accepts_proposals, N_("Proposals can only be made while proposing.")
+        )
+        draft = validate_proposal(
+            title=title,
+            description=description,
+            amount_minor=amount_minor,
+            how_it_helps=how_it_helps,
+            category=category,
+            budget_minor=round_.budget_minor,
+        )
+        last = uow.session.exec(
+            select(func.max(ProposalRow.position)).where(ProposalRow.round_id == round_.id)
+        ).one()
+        proposal = ProposalRow(
+            round_id=round_.id,
+            position=(last or 0) + 1,
+            member_id=actor.member_id,
+            user_id=actor.user_id,
+            title=draft.title,
+            description=draft.description,
+            amount_minor=draft.amount_minor,
+            how_it_helps=draft.how_it_helps,
+            category=draft.category.value,
+        )
+        uow.session.add(proposal)
+        uow.session.flush()
+        uow.record(workshop.id, [ProposalSubmitted(round_id=round_.id, proposal_id=proposal.id)])
+    return proposal
+
+
+def add_comment(services: Services, actor: Actor, proposal_id: str, *, text: str) -> CommentRow:
+    with unit_of_work(services) as uow:
+        proposal = uow.session.get(ProposalRow, proposal_id)
+        if proposal is None:
+            raise NotFound(N_("There is no such proposal."))
+        round_, workshop = _locked_round(uow, actor, proposal.round_id, Action.ADD_COMMENT)
+        phase = Phase(round_.phase)
+        require_phase(
+            phase,
+            phase.accepts_comments,
+            N_("Comments can only be added while proposing or discussing."),
+        )
+        comment = CommentRow(
+            proposal_id=proposal.id,
+            member_id=actor.member_id,
+            user_id=actor.user_id,
+            text=require_text("text", text, maximum=COMMENT_MAX),
+        )
+        uow.session.add(comment)
+        uow.session.flush()
+        uow.record(
+            workshop.id,
+            [CommentAdded(round_id=round_.id, proposal_id=proposal.id, comment_id=comment.id)],
+        )
+    return comment
+
+
+def cast_ballot(
+    services: Services, actor: Actor, round_id: str, body: Mapping[str, object]
+) -> BallotRow:
+    """Put in the member's ballot, replacing any earlier one for this round."""
+    with unit_of_work(services) as uow:
+        round_, workshop = _locked_round(uow, actor, round_id, Action.CAST_BALLOT)
+        phase = Phase(round_.phase)
+        require_phase(phase, phase.accepts_ballots, N_("Voting is not open in this round."))
+        proposals = _proposals(uow.session, round_.id)
+        ballot = parse_ballot(Method(round_.method), body, [p.id for p in proposals])
+        row = uow.session.exec(
+            select(BallotRow).where(
+                BallotRow.round_id == round_.id, BallotRow.member_id == actor.member_id
+            )
+        ).first()
+        if row is None:
+            assert actor.member_id is not None
+            row = BallotRow(round_id=round_.id, member_id=actor.member_id, body=ballot.to_json())
+        else:
+            row.body = ballot.to_json()
+            row.cast_at = utcnow()
+        uow.session.add(row)
+        uow.session.flush()
+        uow.record(
+            workshop.id,
+            [
+                BallotsChanged(
+                    round_id=round_.id,
+                    ballots=_ballot_count(uow.session, round_.id),
+                    members=active_member_count(uow.session, workshop.id),
+                )
+            ],
+        )
+    return row
+
+
+@dataclass(frozen=True)
+class ResultView:
+    result: ResultRow
+    currency: str
+
+
+def get_result(services: Services, actor: Actor, round_id: str) -> ResultView:
+    with services.db.reading() as session:
+        round_, workshop = _load_round(session, round_id)
+        require(
+            actor,
+            Action.VIEW_RESULT,
+            organisation_id=workshop.organisation_id,
+            workshop_id=workshop.id,
+        )
+        result = session.get(ResultRow, round_.id)
+        if result is None:
+            raise Conflict(N_("The result is published when the round closes."), code="not_closed")
+        group = session.get(GroupRow, workshop.group_id)
+        assert group is not None
+        return ResultView(result, group.currency)
