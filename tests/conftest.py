@@ -1,0 +1,133 @@
+"""Shared fixtures: a real SQLite file per test, the real ASGI app, real users."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from app.config import Settings
+from app.main import create_app
+from app.usecases import accounts
+from app.usecases.unit import Services
+
+PASSWORD = "correct horse battery"
+
+
+def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "database_url": f"sqlite:///{tmp_path / 'puljen.db'}",
+        "secret_key": "test-secret-" + "x" * 40,
+        "environment": "test",
+        "public_url": "http://puljen.test",
+        "redis_url": None,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def services(client: TestClient) -> Services:
+    result: Services = client.app.state.services  # type: ignore[attr-defined]
+    return result
+
+
+@dataclass
+class Api:
+    """A thin helper that speaks the JSON API the way a client would."""
+
+    client: TestClient
+    services: Services
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def user(self, email: str, role: str = "facilitator", organisation_id: str | None = None) -> str:
+        accounts.create_user(
+            self.services,
+            email=email,
+            password=PASSWORD,
+            role=role,
+            organisation_id=organisation_id,
+        )
+        response = self.client.post(
+            "/api/v1/auth/login", json={"email": email, "password": PASSWORD}
+        )
+        assert response.status_code == 200, response.text
+        token: str = response.json()["token"]
+        return token
+
+    def call(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> Any:
+        headers = kwargs.pop("headers", {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return self.client.request(method, path, headers=headers, **kwargs)
+
+    def ok(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> Any:
+        response = self.call(method, path, token, **kwargs)
+        assert response.status_code < 300, f"{method} {path}: {response.status_code} {response.text}"
+        return response.json() if response.content else None
+
+    # A small story used by many tests -------------------------------------------------
+
+    def group(self, token: str, amount_minor: int = 60_000_00, name: str = "Holdet") -> Any:
+        return self.ok(
+            "POST",
+            "/api/v1/groups",
+            token,
+            json={"name": name, "pot": {"amount_minor": amount_minor, "currency": "DKK"}},
+        )
+
+    def workshop(self, token: str, group_id: str) -> Any:
+        return self.ok(
+            "POST", f"/api/v1/groups/{group_id}/workshops", token, json={"title": "Workshop 1"}
+        )
+
+    def round(self, token: str, workshop_id: str, **body: Any) -> Any:
+        body.setdefault("title", "Hvad skal vi bruge puljen på?")
+        body.setdefault("method", "approval")
+        return self.ok("POST", f"/api/v1/workshops/{workshop_id}/rounds", token, json=body)
+
+    def join(self, code: str, name: str) -> str:
+        token: str = self.ok("POST", "/api/v1/join", json={"code": code, "name": name})["token"]
+        return token
+
+    def phase(self, token: str, round_id: str, phase: str) -> Any:
+        return self.ok("POST", f"/api/v1/rounds/{round_id}/phase", token, json={"phase": phase})
+
+    def propose(self, token: str, round_id: str, title: str, amount_minor: int, **extra: Any) -> str:
+        body = {
+            "title": title,
+            "description": "",
+            "amount_minor": amount_minor,
+            "how_it_helps": "Det hjælper mig tættere på et job.",
+            "category": "course",
+        }
+        body.update(extra)
+        proposal_id: str = self.ok("POST", f"/api/v1/rounds/{round_id}/proposals", token, json=body)[
+            "id"
+        ]
+        return proposal_id
+
+    def vote(self, token: str, round_id: str, approvals: list[str]) -> Any:
+        return self.ok(
+            "PUT", f"/api/v1/rounds/{round_id}/ballot", token, json={"approvals": approvals}
+        )
+
+
+@pytest.fixture
+def api(client: TestClient, services: Services) -> Api:
+    return Api(client, services)
