@@ -55,7 +55,9 @@ class Api:
     services: Services
     tokens: dict[str, str] = field(default_factory=dict)
 
-    def user(self, email: str, role: str = "facilitator", organisation_id: str | None = None) -> str:
+    def user(
+        self, email: str, role: str = "facilitator", organisation_id: str | None = None
+    ) -> str:
         accounts.create_user(
             self.services,
             email=email,
@@ -78,7 +80,9 @@ class Api:
 
     def ok(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> Any:
         response = self.call(method, path, token, **kwargs)
-        assert response.status_code < 300, f"{method} {path}: {response.status_code} {response.text}"
+        assert response.status_code < 300, (
+            f"{method} {path}: {response.status_code} {response.text}"
+        )
         return response.json() if response.content else None
 
     # A small story used by many tests -------------------------------------------------
@@ -108,7 +112,9 @@ class Api:
     def phase(self, token: str, round_id: str, phase: str) -> Any:
         return self.ok("POST", f"/api/v1/rounds/{round_id}/phase", token, json={"phase": phase})
 
-    def propose(self, token: str, round_id: str, title: str, amount_minor: int, **extra: Any) -> str:
+    def propose(
+        self, token: str, round_id: str, title: str, amount_minor: int, **extra: Any
+    ) -> str:
         body = {
             "title": title,
             "description": "",
@@ -117,9 +123,9 @@ class Api:
             "category": "course",
         }
         body.update(extra)
-        proposal_id: str = self.ok("POST", f"/api/v1/rounds/{round_id}/proposals", token, json=body)[
-            "id"
-        ]
+        proposal_id: str = self.ok(
+            "POST", f"/api/v1/rounds/{round_id}/proposals", token, json=body
+        )["id"]
         return proposal_id
 
     def vote(self, token: str, round_id: str, approvals: list[str]) -> Any:

@@ -30,9 +30,7 @@ def test_a_whole_approval_round_reserves_what_it_funds(api: Api) -> None:
     laptop = api.propose(bo, round_["id"], "Bærbar", 6_000_00, category="equipment")
     bus = api.propose(cy, round_["id"], "Buskort", 4_000_00, category="transport")
     api.phase(fac, round_["id"], "discussing")
-    comment = api.ok(
-        "POST", f"/api/v1/proposals/{laptop}/comments", cy, json={"text": "God idé!"}
-    )
+    comment = api.ok("POST", f"/api/v1/proposals/{laptop}/comments", cy, json={"text": "God idé!"})
     assert comment["text"] == "God idé!"
     api.phase(fac, round_["id"], "voting")
     api.vote(ali, round_["id"], [licence, bus])
@@ -52,7 +50,7 @@ def test_a_whole_approval_round_reserves_what_it_funds(api: Api) -> None:
     result = api.ok(
         "GET", f"/api/v1/rounds/{round_['id']}/result", ali, headers={"Accept-Language": "en"}
     )
-    # All have 2 approvals: cheaper first -> Buskort (4k), Bærbar (6k); Kørekort (15k) no longer fits.
+    # All have 2 approvals: cheaper first, Buskort then Bærbar; Kørekort (15k) no longer fits.
     assert result["funded"] == [bus, laptop]
     assert result["spent_minor"] == 10_000_00 and result["leftover_minor"] == 10_000_00
     assert result["scores"] == {licence: 2, laptop: 2, bus: 2}

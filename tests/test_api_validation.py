@@ -92,7 +92,9 @@ def test_an_amount_equal_to_the_budget_and_a_long_title_are_fine(
 def test_the_error_message_speaks_the_callers_language(api: Api, proposing: dict[str, Any]) -> None:
     body = {**GOOD, "title": ""}
     path = f"/api/v1/rounds/{proposing['round_id']}/proposals"
-    english = api.call("POST", path, proposing["member"], json=body, headers={"Accept-Language": "en"})
+    english = api.call(
+        "POST", path, proposing["member"], json=body, headers={"Accept-Language": "en"}
+    )
     assert english.json()["error"]["message"] == "Please fill in title."
 
 
@@ -195,17 +197,17 @@ def test_an_unsupported_method_says_so(api: Api, proposing: dict[str, Any]) -> N
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=50),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
     max_leaves=12,
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    body=st.dictionaries(
-        st.sampled_from([*GOOD.keys(), "extra"]), json_values, max_size=6
-    )
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+@given(body=st.dictionaries(st.sampled_from([*GOOD.keys(), "extra"]), json_values, max_size=6))
 def test_no_proposal_body_makes_the_server_fail(
     api: Api, proposing: dict[str, Any], body: dict[str, Any]
 ) -> None:

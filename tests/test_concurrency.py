@@ -70,9 +70,7 @@ def test_two_rounds_closing_at_the_same_instant_cannot_reserve_the_same_money(
     )
     assert all(not isinstance(o, Exception) for o in outcomes), outcomes
 
-    funded = [
-        api.ok("GET", f"/api/v1/rounds/{r}/result", fac)["funded"] for r in (first, second)
-    ]
+    funded = [api.ok("GET", f"/api/v1/rounds/{r}/result", fac)["funded"] for r in (first, second)]
     assert sorted(len(f) for f in funded) == [0, 1]  # exactly one round got the money
     pot = api.ok("GET", f"/api/v1/groups/{group['id']}", fac)["pot"]
     assert pot["reserved_minor"] == 8_000_00
@@ -104,7 +102,9 @@ def test_many_closes_at_once_never_take_the_pot_below_zero(api: Api) -> None:
     with api.services.db.reading() as session:
         entries = ledger.entries(session, group["id"])
     assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
-    assert all(e.total_after_minor - e.reserved_after_minor - e.spent_after_minor >= 0 for e in entries)
+    assert all(
+        e.total_after_minor - e.reserved_after_minor - e.spent_after_minor >= 0 for e in entries
+    )
 
 
 def test_the_database_itself_refuses_an_entry_that_overspends(api: Api) -> None:
