@@ -1,8 +1,9 @@
 """Languages: gettext catalogs (Babel), language negotiation and money formatting.
 
 Danish is the default; English is the other language. Messages are English msgids marked
-with ``N_`` in the core and ``_`` at the edge; ``app/locale/<lang>/LC_MESSAGES`` holds the
-catalogs.
+with ``N_`` in the core and ``_`` at the edge; ``app/locale/<lang>/LC_MESSAGES/messages.po``
+holds each catalog. The ``.po`` files are read directly (no compiled ``.mo`` to forget), and
+``scripts/i18n`` re-extracts the msgids and updates them.
 """
 
 from __future__ import annotations
@@ -11,20 +12,56 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+from gettext import NullTranslations
+
 from babel import Locale
+from babel.messages.pofile import read_po
 from babel.numbers import format_currency
-from babel.support import NullTranslations, Translations
 
 LANGUAGES = ("da", "en")
 DEFAULT_LANGUAGE = "da"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 
+class CatalogTranslations(NullTranslations):
+    """gettext translations backed by a Babel catalog; untranslated msgids fall back."""
+
+    def __init__(self, singular: dict[str, str], plural: dict[str, tuple[str, ...]]) -> None:
+        super().__init__()
+        self._singular = singular
+        self._plural = plural
+
+    def gettext(self, message: str) -> str:
+        return self._singular.get(message) or message
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        forms = self._plural.get(msgid1)
+        if forms and all(forms):
+            return forms[0] if n == 1 else forms[-1]
+        return msgid1 if n == 1 else msgid2
+
+
+def load_catalog(language: str) -> CatalogTranslations:
+    path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
+    singular: dict[str, str] = {}
+    plural: dict[str, tuple[str, ...]] = {}
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    for message in catalog:
+        if not message.id or message.fuzzy or not message.string:
+            continue
+        if isinstance(message.id, tuple):
+            plural[message.id[0]] = tuple(message.string)
+        else:
+            singular[message.id] = str(message.string)
+    return CatalogTranslations(singular, plural)
+
+
 @cache
 def translations(language: str) -> NullTranslations:
     if language == "en":
         return NullTranslations()
-    return Translations.load(str(LOCALE_DIR), [language], domain="messages")
+    return load_catalog(language)
 
 
 def translate(language: str, message: str, params: dict[str, object] | None = None) -> str:

@@ -96,6 +96,12 @@ def test_the_error_message_speaks_the_callers_language(api: Api, proposing: dict
         "POST", path, proposing["member"], json=body, headers={"Accept-Language": "en"}
     )
     assert english.json()["error"]["message"] == "Please fill in title."
+    danish = api.call("POST", path, proposing["member"], json=body)
+    assert danish.json()["error"]["message"] == "Udfyld venligst title."
+    too_much = api.call("POST", path, proposing["member"], json={**GOOD, "amount_minor": 6_000_00})
+    assert too_much.json()["error"]["message"] == (
+        "Beløbet er større end rundens budget på 5.000,00\xa0kr."
+    )
 
 
 def test_garbage_json_is_a_400(api: Api, proposing: dict[str, Any]) -> None:

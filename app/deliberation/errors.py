@@ -17,7 +17,7 @@ one HTTP status in one place.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import ClassVar
 
 from .text import N_
@@ -32,6 +32,7 @@ __all__ = [
     "PhaseConflict",
     "PotOverspent",
     "TooManyAttempts",
+    "with_amounts",
 ]
 
 
@@ -54,8 +55,24 @@ class DeliberationError(Exception):
         super().__init__(self.text())
 
     def text(self) -> str:
-        """The message in English with its placeholders filled in."""
-        return self.message.format(**self.params) if self.params else self.message
+        """The message in English with its placeholders filled in (amounts as plain DKK)."""
+        return self.message.format(**with_amounts(self.params, _plain_amount))
+
+
+def _plain_amount(amount_minor: int) -> str:
+    kroner, ore = divmod(abs(amount_minor), 100)
+    return f"{'-' if amount_minor < 0 else ''}DKK {kroner:,}.{ore:02d}"
+
+
+def with_amounts(
+    params: Mapping[str, object], format_amount: Callable[[int], str]
+) -> dict[str, object]:
+    """``params`` plus, for each ``x_minor`` integer, ``x`` as an amount a person can read."""
+    filled = dict(params)
+    for key, value in params.items():
+        if key.endswith("_minor") and isinstance(value, int) and not isinstance(value, bool):
+            filled[key.removesuffix("_minor")] = format_amount(value)
+    return filled
 
 
 class InvalidInput(DeliberationError):

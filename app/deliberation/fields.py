@@ -39,8 +39,8 @@ def require_amount(field: str, value: int, *, maximum: int | None = None) -> int
         raise InvalidInput(N_("The amount must be a whole number of øre above zero."), field=field)
     if maximum is not None and value > maximum:
         raise InvalidInput(
-            N_("The amount can be at most {maximum} øre."),
+            N_("The amount can be at most {maximum}."),
             field=field,
-            params={"maximum": maximum},
+            params={"maximum_minor": maximum},
         )
     return value

@@ -57,7 +57,7 @@ class Balance:
         after = Balance(total, reserved, spent)
         if min(total, reserved, spent, after.available_minor) < 0:
             raise PotOverspent(
-                N_("The pot has {available_minor} øre available; that needs {amount_minor}."),
+                N_("The pot has {available} available; that needs {amount}."),
                 params={"available_minor": self.available_minor, "amount_minor": amount_minor},
             )
         return after

@@ -71,7 +71,7 @@ def validate_proposal(
     require_amount("amount_minor", amount_minor)
     if amount_minor > budget_minor:
         raise InvalidInput(
-            N_("The amount is more than the round's budget of {budget_minor} øre."),
+            N_("The amount is more than the round's budget of {budget}."),
             field="amount_minor",
             params={"budget_minor": budget_minor},
         )

@@ -19,9 +19,10 @@ from app.deliberation.errors import (
     NotAuthenticated,
     NotFound,
     TooManyAttempts,
+    with_amounts,
 )
 from app.deliberation.text import N_
-from app.i18n import negotiate, translate
+from app.i18n import format_money, negotiate, translate
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,9 @@ def language_of(request: Request) -> str:
 
 def deliberation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DeliberationError)
-    message = translate(language_of(request), exc.message, exc.params)
+    language = language_of(request)
+    params = with_amounts(exc.params, lambda minor: format_money(minor, "DKK", language))
+    message = translate(language, exc.message, params)
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAuthenticated) else None
     return JSONResponse(
         error_body(exc.code, message, exc.field), status_code=status_of(exc), headers=headers

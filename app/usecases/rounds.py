@@ -137,7 +137,7 @@ def create_round(
             budget_minor = available
         elif budget_minor > available:
             raise Conflict(
-                N_("The budget is more than the pot has available ({available_minor} øre)."),
+                N_("The budget is more than the pot has available ({available})."),
                 code="budget_exceeds_pot",
                 field="budget_minor",
                 params={"available_minor": available},
