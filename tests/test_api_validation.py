@@ -100,7 +100,7 @@ def test_the_error_message_speaks_the_callers_language(api: Api, proposing: dict
     assert danish.json()["error"]["message"] == "Udfyld venligst title."
     too_much = api.call("POST", path, proposing["member"], json={**GOOD, "amount_minor": 6_000_00})
     assert too_much.json()["error"]["message"] == (
-        "Beløbet er større end rundens budget på 5.000,00\xa0kr."
+        "Rundens budget er 5.000,00\xa0kr., og beløbet er større end det."
     )
 
 
