@@ -8,11 +8,11 @@ holds each catalog. The ``.po`` files are read directly (no compiled ``.mo`` to 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
-
 from gettext import NullTranslations
+from pathlib import Path
 
 from babel import Locale
 from babel.messages.pofile import read_po
@@ -50,10 +50,10 @@ def load_catalog(language: str) -> CatalogTranslations:
     for message in catalog:
         if not message.id or message.fuzzy or not message.string:
             continue
-        if isinstance(message.id, tuple):
-            plural[message.id[0]] = tuple(message.string)
-        else:
+        if isinstance(message.id, str):
             singular[message.id] = str(message.string)
+        else:
+            plural[str(message.id[0])] = tuple(message.string)
     return CatalogTranslations(singular, plural)
 
 
@@ -64,7 +64,7 @@ def translations(language: str) -> NullTranslations:
     return load_catalog(language)
 
 
-def translate(language: str, message: str, params: dict[str, object] | None = None) -> str:
+def translate(language: str, message: str, params: Mapping[str, object] | None = None) -> str:
     text = translations(language).gettext(message)
     return text.format(**params) if params else text
 

@@ -29,13 +29,13 @@ def _source_msgids() -> set[str]:
 def _danish() -> dict[str, str]:
     with (LOCALE_DIR / "da" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         catalog = read_po(handle, locale="da")
-    return {
-        str(m.id if isinstance(m.id, str) else m.id[0]): str(
-            m.string if isinstance(m.string, str) else m.string[0]
-        )
-        for m in catalog
-        if m.id and not m.fuzzy
-    }
+    danish: dict[str, str] = {}
+    for m in catalog:
+        if m.id and not m.fuzzy:
+            key = m.id if isinstance(m.id, str) else m.id[0]
+            forms = [m.string] if isinstance(m.string, str) else list(m.string or [""])
+            danish[str(key)] = str(forms[0])
+    return danish
 
 
 def test_every_string_in_the_source_has_a_danish_translation() -> None:
@@ -59,7 +59,7 @@ def test_no_danish_sentence_ends_in_a_doubled_full_stop_after_an_amount() -> Non
 
 
 def test_a_reason_reads_in_both_languages() -> None:
-    params = {"approvals": 7, "voters": 9}
+    params: dict[str, object] = {"approvals": 7, "voters": 9}
     assert translate("en", "Funded: {approvals} of {voters} approved it.", params) == (
         "Funded: 7 of 9 approved it."
     )

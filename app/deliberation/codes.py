@@ -23,8 +23,8 @@ def make_code(choice: Callable[[str], str]) -> str:
 
 
 def normalise_code(raw: str) -> str:
-    """What a person typed, as a code: upper case, spaces and dashes ignored."""
-    code = "".join(ch for ch in raw.upper() if ch not in " -\t")
+    """What a person typed, as a code: upper case, any spaces and dashes ignored."""
+    code = "".join(ch for ch in raw.upper() if not ch.isspace() and ch not in "-\u2010\u2013\u2014")
     if len(code) != CODE_LENGTH or any(ch not in ALPHABET for ch in code):
         raise InvalidInput(
             N_("A join code has {length} letters and digits, like 4KXR7M."),

@@ -12,11 +12,10 @@ __all__ = ["clean_text", "require_amount", "require_text"]
 
 def clean_text(value: str) -> str:
     """Normalise user text: NFC, no control characters but newlines and tabs, trimmed."""
-    value = unicodedata.normalize("NFC", value)
-    value = "".join(
+    kept = "".join(
         ch for ch in value if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
     )
-    return value.replace("\r", "").strip()
+    return unicodedata.normalize("NFC", kept).strip()
 
 
 def require_text(field: str, value: str, *, maximum: int, required: bool = True) -> str:

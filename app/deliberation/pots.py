@@ -54,6 +54,8 @@ class Balance:
             spent += amount_minor
         elif kind is EntryKind.REFUND:
             spent -= amount_minor
+        else:
+            raise InvalidInput(N_("Unknown kind of ledger entry."), field="kind")
         after = Balance(total, reserved, spent)
         if min(total, reserved, spent, after.available_minor) < 0:
             raise PotOverspent(
