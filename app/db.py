@@ -9,8 +9,9 @@ constraints hold on either.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -62,11 +63,18 @@ class Database:
         else:
             self.engine = create_engine(url, pool_pre_ping=True)
         self._write_engine = self.engine.execution_options(**{_WRITE: True})
+        self._write_lock: AbstractContextManager[object] = (
+            threading.Lock() if is_sqlite(url) else nullcontext()
+        )
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
-        """A unit of work that changes things: committed on success, rolled back on error."""
-        with Session(self._write_engine, expire_on_commit=False) as session:
+        """A unit of work that changes things: committed on success, rolled back on error.
+
+        On SQLite, writers of this process also queue on a lock before ``BEGIN IMMEDIATE``:
+        SQLite's own busy handler polls with sleeps of up to 100 ms, a lock hands over at once.
+        """
+        with self._write_lock, Session(self._write_engine, expire_on_commit=False) as session:
             with session.begin():
                 yield session
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from app.db import Database
 from app.deliberation.permissions import Actor
 from app.tables import BallotRow, LedgerEntryRow
 from app.usecases import accounts, ledger, rounds
@@ -64,10 +66,14 @@ def test_two_rounds_closing_at_the_same_instant_cannot_reserve_the_same_money(
     second = _voting_round(api, fac, second_ws, second_member, 8_000_00)
 
     actor = accounts.authenticate(api.services, fac)
+    # A second engine on the same file stands in for a second server process: it does not
+    # share this process's write lock, so only the database transaction keeps them apart.
+    other = replace(api.services, db=Database(api.services.db.url))
     outcomes = collide(
         lambda: rounds.move_phase(api.services, actor, first, phase="closed"),
-        lambda: rounds.move_phase(api.services, actor, second, phase="closed"),
+        lambda: rounds.move_phase(other, actor, second, phase="closed"),
     )
+    other.db.dispose()
     assert all(not isinstance(o, Exception) for o in outcomes), outcomes
 
     funded = [api.ok("GET", f"/api/v1/rounds/{r}/result", fac)["funded"] for r in (first, second)]
@@ -89,12 +95,15 @@ def test_many_closes_at_once_never_take_the_pot_below_zero(api: Api) -> None:
         workshop = api.workshop(fac, group["id"])
         member = api.join(workshop["code"], f"M{index}")
         round_ids.append(_voting_round(api, fac, workshop, member, 3_000_00))
+    processes = [replace(api.services, db=Database(api.services.db.url)) for _ in round_ids]
     outcomes = collide(
         *[
-            (lambda r=r: rounds.move_phase(api.services, actor, r, phase="closed"))
-            for r in round_ids
+            (lambda r=r, s=s: rounds.move_phase(s, actor, r, phase="closed"))
+            for r, s in zip(round_ids, processes, strict=True)
         ]
     )
+    for process in processes:
+        process.db.dispose()
     assert all(not isinstance(o, Exception) for o in outcomes), outcomes
     pot = api.ok("GET", f"/api/v1/groups/{group['id']}", fac)["pot"]
     assert pot["reserved_minor"] == 9_000_00  # three of six fit in 10,000 kr.
