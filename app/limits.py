@@ -12,20 +12,27 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.deliberation.errors import TooManyAttempts
 
 
-class BodySizeLimit:
-    """Refuse request bodies over ``max_bytes`` with 413, before any route reads them."""
+class RequestLimits:
+    """Refuse, before any route sees them, request bodies over ``max_bytes`` (413) and NUL
+    characters in the path or query (400: PostgreSQL cannot store them, SQLite would)."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if "\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b""):
+            if scope["type"] == "http":
+                await self._refuse(send, 400, "invalid_characters", "The address is not valid.")
+            else:
+                await send({"type": "websocket.close", "code": 4400})
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         declared = dict(scope.get("headers", ())).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+            await self._refuse(send, *self._too_large())
             return
         chunks: list[bytes] = []
         size = 0
@@ -37,7 +44,7 @@ class BodySizeLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
-                await self._refuse(send)
+                await self._refuse(send, *self._too_large())
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
@@ -53,19 +60,19 @@ class BodySizeLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "error": {
-                    "code": "body_too_large",
-                    "message": f"The request is too large (at most {self.max_bytes // 1024} KiB).",
-                }
-            }
-        ).encode()
+    def _too_large(self) -> tuple[int, str, str]:
+        return (
+            413,
+            "body_too_large",
+            f"The request is too large (at most {self.max_bytes // 1024} KiB).",
+        )
+
+    async def _refuse(self, send: Send, status: int, code: str, message: str) -> None:
+        body = json.dumps({"error": {"code": code, "message": message}}).encode()
         await send(
             {
                 "type": "http.response.start",
-                "status": 413,
+                "status": status,
                 "headers": [
                     (b"content-type", b"application/json"),
                     (b"content-length", str(len(body)).encode()),
@@ -88,10 +95,14 @@ class AttemptLimiter:
     def check(self, key: str) -> None:
         now = time.monotonic()
         with self._lock:
-            failures = self._failures[key]
+            failures = self._failures.get(key)
+            if failures is None:
+                return
             while failures and failures[0] <= now - self.window:
                 failures.popleft()
-            if len(failures) >= self.limit:
+            if not failures:
+                del self._failures[key]
+            elif len(failures) >= self.limit:
                 raise TooManyAttempts()
 
     def fail(self, key: str) -> None:

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings, load_settings
 from app.db import Database
-from app.limits import BodySizeLimit
+from app.limits import RequestLimits
 from app.live.hub import LocalHub
 from app.routes import api, errors, events, health
 from app.security import TokenSigner
@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     max_body = (settings.max_body_bytes if settings else None) or 64 * 1024
-    app.add_middleware(BodySizeLimit, max_bytes=max_body)
+    app.add_middleware(RequestLimits, max_bytes=max_body)
     errors.install(app)
     app.include_router(health.router)
     app.include_router(api.router)

@@ -1,7 +1,8 @@
 """Database tables (SQLModel). Rows carry a ``Row`` suffix: they are storage, not the domain.
 
 The schema is owned by Alembic (``migrations/``); ``metadata`` here is what autogenerate
-compares against. Money columns are integer øre. The ledger keeps running balances with
+compares against. Money columns are integer øre, BIGINT (32 bits would overflow on PostgreSQL). The
+ledger keeps running balances with
 CHECK constraints and a per-pot ``seq`` that must rise by one, so the database itself refuses
 an entry that would overspend the pot or two entries written from the same stale balance.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from .clock import new_id, utcnow
@@ -84,15 +85,15 @@ class LedgerEntryRow(SQLModel, table=True):
     group_id: str = Field(foreign_key="pot_group.id")
     seq: int
     kind: str
-    amount_minor: int
+    amount_minor: int = Field(sa_type=BigInteger)
     round_id: str | None = Field(default=None, foreign_key="round.id")
     proposal_id: str | None = Field(default=None, foreign_key="proposal.id")
     actor: str
     at: datetime = Field(default_factory=utcnow)
     note: str = ""
-    total_after_minor: int
-    reserved_after_minor: int
-    spent_after_minor: int
+    total_after_minor: int = Field(sa_type=BigInteger)
+    reserved_after_minor: int = Field(sa_type=BigInteger)
+    spent_after_minor: int = Field(sa_type=BigInteger)
 
 
 class WorkshopRow(SQLModel, table=True):
@@ -113,7 +114,7 @@ class WorkshopRow(SQLModel, table=True):
     code: str
     screen_token: str
     language: str = "da"
-    event_seq: int = 0
+    event_seq: int = Field(default=0, sa_type=BigInteger)
     created_at: datetime = Field(default_factory=utcnow)
     closed_at: datetime | None = None
 
@@ -136,7 +137,7 @@ class RoundRow(SQLModel, table=True):
     title: str
     method: str
     params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    budget_minor: int
+    budget_minor: int = Field(sa_type=BigInteger)
     phase: str = "draft"
     created_at: datetime = Field(default_factory=utcnow)
     closed_at: datetime | None = None
@@ -155,7 +156,7 @@ class ProposalRow(SQLModel, table=True):
     user_id: str | None = Field(default=None, foreign_key="user_account.id")
     title: str
     description: str = ""
-    amount_minor: int
+    amount_minor: int = Field(sa_type=BigInteger)
     how_it_helps: str
     category: str
     created_at: datetime = Field(default_factory=utcnow)
@@ -186,12 +187,12 @@ class ResultRow(SQLModel, table=True):
     __tablename__ = "result"
     round_id: str = Field(foreign_key="round.id", primary_key=True)
     method: str
-    budget_minor: int
+    budget_minor: int = Field(sa_type=BigInteger)
     funded: list[str] = Field(sa_column=Column(JSON, nullable=False))
     scores: dict[str, int] = Field(sa_column=Column(JSON, nullable=False))
     reasons: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
-    spent_minor: int
-    leftover_minor: int
+    spent_minor: int = Field(sa_type=BigInteger)
+    leftover_minor: int = Field(sa_type=BigInteger)
     voters: int
     computed_at: datetime = Field(default_factory=utcnow)
 

@@ -131,6 +131,39 @@ def test_a_member_of_another_workshop_is_closed_with_4403(api: Api) -> None:
     assert closed.value.code == 4403
 
 
+def test_events_published_out_of_order_reach_the_client_in_order_and_once(api: Api) -> None:
+    s = _setup(api)
+    fac, workshop = s["fac"], s["workshop"]
+    captured: list[LiveEvent] = []
+    publish = api.services.hub.publish
+    api.services.hub.publish = lambda _w, events: captured.extend(events)  # type: ignore[method-assign,assignment]
+    round_id = api.round(fac, workshop["id"])["id"]
+    api.phase(fac, round_id, "proposing")
+    api.phase(fac, round_id, "discussing")
+    api.services.hub.publish = publish  # type: ignore[method-assign]
+    with api.client.websocket_connect(f"/ws/workshops/{workshop['id']}/events?token={fac}") as ws:
+        assert ws.receive_json()["seq"] == 3
+        api.phase(fac, round_id, "voting")  # seq 4
+        held = captured  # seq 1..3 were committed while nobody listened
+        assert [e.seq for e in held] == [1, 2, 3]
+        # Two writers finish close together: seq 5 and 7 reach the hub in one burst, 6 after.
+        api.services.hub.publish = lambda _w, events: captured.extend(events)  # type: ignore[method-assign,assignment]
+        api.phase(fac, round_id, "closed")  # seq 5 (phase) and 6 (result)
+        later = api.round(fac, workshop["id"])["id"]  # seq 7
+        api.services.hub.publish = publish  # type: ignore[method-assign]
+        burst = {e.seq: e for e in captured}
+        received = [ws.receive_json()]  # seq 4
+        publish(workshop["id"], [burst[5], burst[7]])
+        received += [ws.receive_json(), ws.receive_json()]
+        publish(workshop["id"], [burst[6]])  # late: already read from the outbox
+        received.append(ws.receive_json())
+        api.phase(fac, later, "proposing")  # seq 8: nothing was sent twice before it
+        assert ws.receive_json()["seq"] == 8
+    assert [e["seq"] for e in received] == [4, 5, 6, 7]
+    assert [e["type"] for e in received][1:] == ["round.phase", "result.published", "round.created"]
+    assert received[3]["round_id"] == later
+
+
 def _event(seq: int, kind: str = "round.phase", **payload: Any) -> LiveEvent:
     return LiveEvent("w", seq, kind, payload)
 

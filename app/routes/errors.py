@@ -106,7 +106,7 @@ def http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     message = translate(language_of(request), N_("Something went wrong on our side."))
     return JSONResponse(error_body("internal_error", message), status_code=500)
 

@@ -56,7 +56,7 @@ async def workshop_events(
     token = token or bearer_token(websocket)
     try:
         actor = await run_in_threadpool(_authenticate, services, token, screen)
-        seq = await run_in_threadpool(outbox.current_seq, services, actor, workshop_id)
+        await run_in_threadpool(outbox.current_seq, services, actor, workshop_id)  # may follow?
     except DeliberationError as error:
         await websocket.accept()  # accept, then close with a code the client can read
         await websocket.close(code=4000 + status_of(error), reason=error.code)
@@ -67,11 +67,16 @@ async def workshop_events(
     try:
         seq = await run_in_threadpool(outbox.current_seq, services, actor, workshop_id)
         await websocket.send_json({"type": "hello", "seq": seq, "workshop_id": workshop_id})
-        if since is not None and since < seq:
-            for event in await run_in_threadpool(
-                outbox.events_between, services, workshop_id, since, seq
-            ):
+        replayed = max(0, since) if since is not None else seq
+        while replayed < seq:  # page through the outbox up to the hello seq
+            page = await run_in_threadpool(
+                outbox.events_between, services, workshop_id, replayed, seq
+            )
+            if not page:
+                break
+            for event in page:
                 await websocket.send_json(event.to_json())
+            replayed = page[-1].seq
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(_send_live, websocket, services, subscription, seq, tasks.cancel_scope)
             await _wait_for_close(websocket)
@@ -102,16 +107,21 @@ async def _send_live(
             batch = [e for e in await subscription.next_batch() if e.seq > last]
             if not batch:
                 continue
-            batch.sort(key=lambda e: e.seq)
-            if batch[0].seq > last + 1:  # published out of order: fill the gap from the outbox
-                missing = await run_in_threadpool(
-                    outbox.events_between,
-                    services,
-                    subscription.workshop_id,
-                    last,
-                    batch[0].seq - 1,
+            batch = sorted({e.seq: e for e in batch}.values(), key=lambda e: e.seq)
+            if [e.seq for e in batch] != list(range(last + 1, batch[-1].seq + 1)):
+                # Published out of order (two writers committed close together): the outbox
+                # has every event, so read the whole span from it rather than skip one.
+                batch = list(
+                    await run_in_threadpool(
+                        outbox.events_between,
+                        services,
+                        subscription.workshop_id,
+                        last,
+                        batch[-1].seq,
+                    )
                 )
-                batch = list(missing) + batch
+                if not batch:
+                    continue
             for event in coalesce(batch):
                 await websocket.send_json(event.to_json())
             last = batch[-1].seq

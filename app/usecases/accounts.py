@@ -62,6 +62,7 @@ def create_user(
         user_role = Role.MEMBER
     if user_role not in USER_ROLES:
         raise InvalidInput(N_("The role must be facilitator, approver or admin."), field="role")
+    password_hash = hash_password(password)  # slow on purpose: outside the transaction
     try:
         with unit_of_work(services) as uow:
             if organisation_id is None:
@@ -71,7 +72,7 @@ def create_user(
             row = UserRow(
                 organisation_id=organisation_id,
                 email=email,
-                password_hash=hash_password(password),
+                password_hash=password_hash,
                 role=user_role.value,
             )
             uow.session.add(row)
@@ -85,12 +86,12 @@ def create_user(
 
 def login(services: Services, *, email: str, password: str) -> tuple[str, UserRow]:
     """A new bearer token for the user with that e-mail and password."""
+    with services.db.reading() as session:
+        user = session.exec(select(UserRow).where(UserRow.email == email.strip().lower())).first()
+    # The slow hash check runs outside any transaction, so it never holds up other writers.
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        raise NotAuthenticated(N_("Wrong e-mail or password."), code="wrong_credentials")
     with unit_of_work(services) as uow:
-        user = uow.session.exec(
-            select(UserRow).where(UserRow.email == email.strip().lower())
-        ).first()
-        if not verify_password(user.password_hash if user else None, password) or user is None:
-            raise NotAuthenticated(N_("Wrong e-mail or password."), code="wrong_credentials")
         session_row = SessionRow(
             user_id=user.id,
             expires_at=utcnow() + timedelta(seconds=services.settings.user_token_seconds),

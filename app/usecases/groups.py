@@ -34,7 +34,7 @@ def create_group(
     require(actor, Action.CREATE_GROUP, organisation_id=actor.organisation_id)
     clean_name = require_text("name", name, maximum=120)
     require_amount("pot.amount_minor", amount_minor, maximum=POT_MAX_MINOR)
-    if not _CURRENCY.match(currency):
+    if not _CURRENCY.fullmatch(currency):
         raise InvalidInput(
             N_("The currency is a three-letter code such as DKK."), field="pot.currency"
         )

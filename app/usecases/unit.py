@@ -71,7 +71,10 @@ def lock_workshop(session: Session, workshop_id: str) -> WorkshopRow:
     serialised and the events they record are numbered in commit order.
     """
     row = session.exec(
-        select(WorkshopRow).where(WorkshopRow.id == workshop_id).with_for_update()
+        select(WorkshopRow)
+        .where(WorkshopRow.id == workshop_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).first()
     if row is None:
         raise NotFound()

@@ -133,14 +133,12 @@ def join_workshop(services: Services, *, code: str, name: str) -> Joined:
                 field="code",
             )
         workshop = lock_workshop(session, found.id)
-        taken = session.exec(
-            select(MemberRow.id).where(
-                MemberRow.workshop_id == workshop.id,
-                func.lower(MemberRow.name) == clean_name.lower(),
-                col(MemberRow.removed_at).is_(None),
+        names = session.exec(
+            select(MemberRow.name).where(
+                MemberRow.workshop_id == workshop.id, col(MemberRow.removed_at).is_(None)
             )
-        ).first()
-        if taken is not None:
+        ).all()
+        if clean_name.casefold() in {name.casefold() for name in names}:
             raise Conflict(
                 N_("Someone here already uses that name. Add an initial or a nickname."),
                 code="name_taken",

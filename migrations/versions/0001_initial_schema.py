@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 07:48:50.353758
+Create Date: 2026-11-22 08:08:41.441601
 """
 
 from collections.abc import Sequence
@@ -60,7 +60,7 @@ def upgrade() -> None:
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('screen_token', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('language', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('event_seq', sa.Integer(), nullable=False),
+    sa.Column('event_seq', sa.BigInteger(), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('closed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['group_id'], ['pot_group.id'], name=op.f('fk_workshop_group_id_pot_group')),
@@ -101,7 +101,7 @@ def upgrade() -> None:
     sa.Column('title', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('method', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('params', sa.JSON(), nullable=False),
-    sa.Column('budget_minor', sa.Integer(), nullable=False),
+    sa.Column('budget_minor', sa.BigInteger(), nullable=False),
     sa.Column('phase', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('closed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
@@ -148,7 +148,7 @@ def upgrade() -> None:
     sa.Column('user_id', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('title', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('description', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('amount_minor', sa.Integer(), nullable=False),
+    sa.Column('amount_minor', sa.BigInteger(), nullable=False),
     sa.Column('how_it_helps', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('category', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
@@ -165,12 +165,12 @@ def upgrade() -> None:
     op.create_table('result',
     sa.Column('round_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('method', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('budget_minor', sa.Integer(), nullable=False),
+    sa.Column('budget_minor', sa.BigInteger(), nullable=False),
     sa.Column('funded', sa.JSON(), nullable=False),
     sa.Column('scores', sa.JSON(), nullable=False),
     sa.Column('reasons', sa.JSON(), nullable=False),
-    sa.Column('spent_minor', sa.Integer(), nullable=False),
-    sa.Column('leftover_minor', sa.Integer(), nullable=False),
+    sa.Column('spent_minor', sa.BigInteger(), nullable=False),
+    sa.Column('leftover_minor', sa.BigInteger(), nullable=False),
     sa.Column('voters', sa.Integer(), nullable=False),
     sa.Column('computed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_result_round_id_round')),
@@ -197,15 +197,15 @@ def upgrade() -> None:
     sa.Column('group_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('amount_minor', sa.Integer(), nullable=False),
+    sa.Column('amount_minor', sa.BigInteger(), nullable=False),
     sa.Column('round_id', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('proposal_id', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('actor', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('note', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('total_after_minor', sa.Integer(), nullable=False),
-    sa.Column('reserved_after_minor', sa.Integer(), nullable=False),
-    sa.Column('spent_after_minor', sa.Integer(), nullable=False),
+    sa.Column('total_after_minor', sa.BigInteger(), nullable=False),
+    sa.Column('reserved_after_minor', sa.BigInteger(), nullable=False),
+    sa.Column('spent_after_minor', sa.BigInteger(), nullable=False),
     sa.CheckConstraint('reserved_after_minor >= 0', name=op.f('ck_ledger_entry_reserved_not_negative')),
     sa.CheckConstraint('spent_after_minor >= 0', name=op.f('ck_ledger_entry_spent_not_negative')),
     sa.CheckConstraint('total_after_minor - reserved_after_minor - spent_after_minor >= 0', name=op.f('ck_ledger_entry_available_not_negative')),
