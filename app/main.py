@@ -9,19 +9,23 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings, load_settings
 from app.db import Database
 from app.limits import RequestLimits
 from app.live.hub import LocalHub
-from app.routes import api, errors, events, health
+from app.live.rooms import Rooms
+from app.routes import api, console, errors, events, health, live, pages
 from app.security import TokenSigner
 from app.usecases.unit import Services
 
 log = logging.getLogger("puljen")
+STATIC_DIR = Path(__file__).parent / "static"
 
 
 def build_services(settings: Settings) -> Services:
@@ -40,9 +44,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await run_in_threadpool(services.db.upgrade)
         await services.hub.start()
         app.state.services = services
+        app.state.rooms = Rooms(services)
         try:
             yield
         finally:
+            await app.state.rooms.close_all()
             await services.hub.stop()
             services.db.dispose()
 
@@ -58,6 +64,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(api.router)
     app.include_router(events.router)
+    app.include_router(pages.router)
+    app.include_router(console.router)
+    app.include_router(live.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 
 

@@ -117,6 +117,8 @@ class WorkshopRow(SQLModel, table=True):
     event_seq: int = Field(default=0, sa_type=BigInteger)
     created_at: datetime = Field(default_factory=utcnow)
     closed_at: datetime | None = None
+    timer_ends_at: datetime | None = None
+    spotlight_proposal_id: str | None = None
 
 
 class MemberRow(SQLModel, table=True):

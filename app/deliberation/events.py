@@ -16,8 +16,12 @@ __all__ = [
     "MemberJoined",
     "PhaseChanged",
     "ProposalSubmitted",
+    "CommentHidden",
+    "MemberRemoved",
     "ResultPublished",
     "RoundCreated",
+    "SpotlightChanged",
+    "TimerChanged",
 ]
 
 
@@ -76,3 +80,33 @@ class MemberJoined(Event):
     type: ClassVar[str] = "member.joined"
     member_id: str
     members: int
+
+
+@dataclass(frozen=True, slots=True)
+class CommentHidden(Event):
+    type: ClassVar[str] = "comment.hidden"
+    round_id: str
+    proposal_id: str
+    comment_id: str
+    hidden: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRemoved(Event):
+    type: ClassVar[str] = "member.removed"
+    member_id: str
+    members: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimerChanged(Event):
+    """The facilitator started (``ends_at`` as ISO time) or stopped (``None``) the timer."""
+
+    type: ClassVar[str] = "timer.changed"
+    ends_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SpotlightChanged(Event):
+    type: ClassVar[str] = "spotlight.changed"
+    proposal_id: str | None

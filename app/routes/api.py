@@ -7,11 +7,10 @@ from typing import Any
 from fastapi import APIRouter, Body, Request, Response
 
 from app.deliberation.errors import NotFound
-from app.deliberation.text import N_
-from app.i18n import format_money, translate
 from app.limits import AttemptLimiter
 from app.tables import CommentRow, ProposalRow, RoundRow, UserRow
 from app.usecases import accounts, groups, rounds, workshops
+from app.web import reason_text
 
 from . import schemas
 from .deps import ActorDep, ServicesDep, TokenDep
@@ -288,23 +287,6 @@ def cast_ballot(
 ) -> dict[str, Any]:
     row = rounds.cast_ballot(services, actor, round_id, body)
     return {"round_id": row.round_id, "ballot": row.body, "cast_at": row.cast_at.isoformat()}
-
-
-_REASONS = {
-    "funded": N_("Funded: {approvals} of {voters} approved it."),
-    "not_enough_left": N_("Not funded: only {left} was left and it costs {amount}."),
-    "no_support": N_("Not funded: nobody approved it."),
-}
-
-
-def reason_text(reason: dict[str, Any], currency: str, language: str) -> str:
-    params = dict(reason)
-    code = params.pop("code")
-    if "left_minor" in params:
-        params["left"] = format_money(params["left_minor"], currency, language)
-    if "amount_minor" in params:
-        params["amount"] = format_money(params["amount_minor"], currency, language)
-    return translate(language, _REASONS[code], params)
 
 
 @router.get("/rounds/{round_id}/result")

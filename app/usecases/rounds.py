@@ -83,7 +83,7 @@ def _locked_round(
     return round_, workshop
 
 
-def _proposals(session: Session, round_id: str) -> Sequence[ProposalRow]:
+def proposals_of(session: Session, round_id: str) -> Sequence[ProposalRow]:
     return session.exec(
         select(ProposalRow)
         .where(ProposalRow.round_id == round_id)
@@ -100,7 +100,7 @@ def _active_ballots(session: Session, round_id: str) -> Sequence[BallotRow]:
     ).all()
 
 
-def _ballot_count(session: Session, round_id: str) -> int:
+def ballot_count(session: Session, round_id: str) -> int:
     return session.exec(
         select(func.count())
         .select_from(BallotRow)
@@ -186,7 +186,7 @@ def _close(session: Session, round_: RoundRow, workshop: WorkshopRow, actor: Act
     ledger.lock_pot(session, workshop.group_id)
     balance = ledger.balance(session, workshop.group_id)
     budget = effective_budget(round_.budget_minor, balance)
-    proposals = _proposals(session, round_.id)
+    proposals = proposals_of(session, round_.id)
     method = Method(round_.method)
     ballots = [
         parse_ballot(method, row.body, [p.id for p in proposals])
@@ -233,7 +233,7 @@ def get_round(services: Services, actor: Actor, round_id: str) -> RoundView:
             organisation_id=workshop.organisation_id,
             workshop_id=workshop.id,
         )
-        proposals = _proposals(session, round_.id)
+        proposals = proposals_of(session, round_.id)
         names = dict(
             session.exec(
                 select(MemberRow.id, MemberRow.name).where(MemberRow.workshop_id == workshop.id)
@@ -267,7 +267,7 @@ def get_round(services: Services, actor: Actor, round_id: str) -> RoundView:
                 for p in proposals
             ],
             members=active_member_count(session, workshop.id),
-            ballots=_ballot_count(session, round_.id),
+            ballots=ballot_count(session, round_.id),
             own_ballot=own,
         )
 
@@ -356,7 +356,7 @@ def cast_ballot(
         round_, workshop = _locked_round(uow, actor, round_id, Action.CAST_BALLOT)
         phase = Phase(round_.phase)
         require_phase(phase, phase.accepts_ballots, N_("Voting is not open in this round."))
-        proposals = _proposals(uow.session, round_.id)
+        proposals = proposals_of(uow.session, round_.id)
         ballot = parse_ballot(Method(round_.method), body, [p.id for p in proposals])
         row = uow.session.exec(
             select(BallotRow).where(
@@ -376,7 +376,7 @@ def cast_ballot(
             [
                 BallotsChanged(
                     round_id=round_.id,
-                    ballots=_ballot_count(uow.session, round_.id),
+                    ballots=ballot_count(uow.session, round_.id),
                     members=active_member_count(uow.session, workshop.id),
                 )
             ],

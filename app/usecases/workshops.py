@@ -163,3 +163,21 @@ def rotate_screen_token(services: Services, actor: Actor, workshop_id: str) -> W
         workshop.screen_token = secrets.token_urlsafe(24)
         uow.session.add(workshop)
     return workshop
+
+
+def open_workshops(services: Services, actor: Actor) -> dict[str, list[WorkshopRow]]:
+    """The organisation's open workshops, by group, newest first."""
+    require(actor, Action.VIEW_GROUP, organisation_id=actor.organisation_id)
+    with services.db.reading() as session:
+        rows = session.exec(
+            select(WorkshopRow)
+            .where(
+                WorkshopRow.organisation_id == actor.organisation_id,
+                col(WorkshopRow.closed_at).is_(None),
+            )
+            .order_by(col(WorkshopRow.created_at).desc())
+        ).all()
+    by_group: dict[str, list[WorkshopRow]] = {}
+    for row in rows:
+        by_group.setdefault(row.group_id, []).append(row)
+    return by_group

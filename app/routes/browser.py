@@ -1,0 +1,110 @@
+"""What the browser pages share: cookies, CSRF, language, who is asking."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, Request, Response
+from starlette.requests import HTTPConnection
+
+from app.deliberation.errors import DeliberationError, NotAllowed, NotAuthenticated
+from app.deliberation.permissions import Actor
+from app.deliberation.text import N_
+from app.i18n import LANGUAGES, negotiate
+from app.usecases import accounts
+from app.usecases.unit import Services
+from app.views import Page
+
+from .deps import get_services
+
+MEMBER_COOKIE = "puljen_member"
+USER_COOKIE = "puljen_user"
+CSRF_COOKIE = "puljen_csrf"
+LANGUAGE_COOKIE = "puljen_lang"
+CSRF_HEADER = "x-csrf-token"
+YEAR = 365 * 24 * 3600
+
+
+def language_of(connection: HTTPConnection) -> str:
+    chosen = connection.cookies.get(LANGUAGE_COOKIE)
+    if chosen in LANGUAGES:
+        return str(chosen)
+    return negotiate(connection.headers.get("accept-language"))
+
+
+def page_of(request: Request) -> Page:
+    """The page's CSRF token (a new one if the browser has none) and language."""
+    token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+    request.state.csrf = token
+    return Page(csrf=token, language=language_of(request))
+
+
+def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
+
+
+def remember_csrf(request: Request, response: Response) -> Response:
+    token = getattr(request.state, "csrf", None)
+    if token and request.cookies.get(CSRF_COOKIE) != token:
+        set_cookie(request, response, CSRF_COOKIE, token, YEAR)
+    return response
+
+
+async def check_csrf(request: Request) -> None:
+    """Double-submit check: the header (htmx) or form field must match the cookie."""
+    expected = request.cookies.get(CSRF_COOKIE)
+    given = request.headers.get(CSRF_HEADER)
+    if not given and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        given = str((await request.form()).get("csrf") or "")
+    if not expected or not given or not secrets.compare_digest(expected, given):
+        raise NotAllowed(
+            N_("This page has expired. Please reload it and try again."), code="csrf_failed"
+        )
+
+
+def member_actor(services: Services, connection: HTTPConnection) -> Actor:
+    token = connection.cookies.get(MEMBER_COOKIE)
+    if not token:
+        raise NotAuthenticated()
+    return accounts.authenticate(services, token)
+
+
+def user_actor(services: Services, connection: HTTPConnection) -> Actor:
+    token = connection.cookies.get(USER_COOKIE)
+    if not token:
+        raise NotAuthenticated()
+    actor = accounts.authenticate(services, token)
+    if not actor.is_user:
+        raise NotAuthenticated()
+    return actor
+
+
+def optional(call: object, *args: object) -> Actor | None:
+    try:
+        return call(*args)  # type: ignore[operator,no-any-return]
+    except DeliberationError:
+        return None
+
+
+def _member(request: Request, services: Annotated[Services, Depends(get_services)]) -> Actor:
+    return member_actor(services, request)
+
+
+def _user(request: Request, services: Annotated[Services, Depends(get_services)]) -> Actor:
+    return user_actor(services, request)
+
+
+MemberDep = Annotated[Actor, Depends(_member)]
+UserDep = Annotated[Actor, Depends(_user)]
+CsrfDep = Depends(check_csrf)

@@ -1,0 +1,218 @@
+"""The facilitator's browser pages: login, groups and pots, the workshop console."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from app.deliberation.errors import DeliberationError, NotAuthenticated
+from app.forms import parse_kroner
+from app.tables import UserRow
+from app.usecases import accounts, facilitation, groups, rounds, workshops
+from app.usecases.live import load_snapshot
+from app.views import console_page
+from app.web import render_page
+
+from .browser import (
+    USER_COOKIE,
+    CsrfDep,
+    UserDep,
+    optional,
+    page_of,
+    remember_csrf,
+    set_cookie,
+    user_actor,
+)
+from .deps import ServicesDep
+from .pages import base_url, message
+
+router = APIRouter(prefix="/f", include_in_schema=False)
+
+
+def _login_page(request: Request, email: str = "", error: str = "") -> Response:
+    page = page_of(request)
+    context = {"csrf": page.csrf, "email": email, "error": error}
+    return remember_csrf(request, HTMLResponse(render_page("login.html", page.language, context)))
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request) -> Response:
+    return _login_page(request)
+
+
+@router.post("/login", dependencies=[CsrfDep])
+def login(
+    request: Request,
+    services: ServicesDep,
+    email: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        token, _user = accounts.login(services, email=email, password=password)
+    except DeliberationError as error:
+        return _login_page(request, email, message(error, page_of(request).language))
+    response = RedirectResponse("/f", status_code=303)
+    set_cookie(request, response, USER_COOKIE, token, services.settings.user_token_seconds)
+    return response
+
+
+@router.post("/logout", dependencies=[CsrfDep])
+def logout(request: Request, services: ServicesDep) -> Response:
+    token = request.cookies.get(USER_COOKIE)
+    if token:
+        try:
+            accounts.logout(services, token)
+        except DeliberationError:
+            pass
+    response = RedirectResponse("/f/login", status_code=303)
+    response.delete_cookie(USER_COOKIE, path="/")
+    return response
+
+
+def _user_row(services: ServicesDep, user_id: str | None) -> UserRow:
+    with services.db.reading() as session:
+        user = session.get(UserRow, user_id)
+    assert user is not None
+    return user
+
+
+@router.get("", response_class=HTMLResponse)
+def home(request: Request, services: ServicesDep, error: str = "") -> Response:
+    actor = optional(user_actor, services, request)
+    if actor is None:
+        return RedirectResponse("/f/login", status_code=303)
+    page = page_of(request)
+    views = groups.list_groups(services, actor)
+    by_group = workshops.open_workshops(services, actor)
+    context = {
+        "csrf": page.csrf,
+        "user": _user_row(services, actor.user_id),
+        "groups": views,
+        "workshops": by_group,
+        "error": error,
+    }
+    return remember_csrf(request, HTMLResponse(render_page("home.html", page.language, context)))
+
+
+@router.post("/groups", dependencies=[CsrfDep])
+def create_group(
+    request: Request,
+    services: ServicesDep,
+    actor: UserDep,
+    name: Annotated[str, Form()] = "",
+    amount: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        groups.create_group(
+            services,
+            actor,
+            name=name,
+            amount_minor=parse_kroner(amount, "pot.amount_minor"),
+            currency="DKK",
+        )
+    except DeliberationError as error:
+        return home(request, services, error=message(error, page_of(request).language))
+    return RedirectResponse("/f", status_code=303)
+
+
+@router.post("/groups/{group_id}/workshops", dependencies=[CsrfDep])
+def start_workshop(
+    group_id: str,
+    request: Request,
+    services: ServicesDep,
+    actor: UserDep,
+    title: Annotated[str, Form()] = "",
+    language: Annotated[str, Form()] = "da",
+) -> Response:
+    try:
+        workshop = workshops.start_workshop(
+            services, actor, group_id=group_id, title=title, language=language
+        )
+    except DeliberationError as error:
+        return home(request, services, error=message(error, page_of(request).language))
+    return RedirectResponse(f"/f/workshops/{workshop.id}", status_code=303)
+
+
+@router.get("/workshops/{workshop_id}", response_class=HTMLResponse)
+def console(workshop_id: str, request: Request, services: ServicesDep) -> Response:
+    try:
+        actor = user_actor(services, request)
+    except NotAuthenticated:
+        return RedirectResponse("/f/login", status_code=303)
+    workshops.get_workshop(services, actor, workshop_id)  # may this user see it?
+    snap = load_snapshot(services, workshop_id)
+    connected = request.app.state.rooms.connected(workshop_id)
+    page = page_of(request)
+    html = console_page(
+        page, snap, _user_row(services, actor.user_id), base_url(request, services), connected
+    )
+    return remember_csrf(request, HTMLResponse(html))
+
+
+@router.post("/workshops/{workshop_id}/rounds", dependencies=[CsrfDep], status_code=204)
+def create_round(
+    workshop_id: str,
+    services: ServicesDep,
+    actor: UserDep,
+    title: Annotated[str, Form()] = "",
+    method: Annotated[str, Form()] = "approval",
+    budget: Annotated[str, Form()] = "",
+) -> Response:
+    budget_minor = parse_kroner(budget, "budget_minor") if budget.strip() else None
+    rounds.create_round(
+        services,
+        actor,
+        workshop_id=workshop_id,
+        title=title,
+        method=method,
+        params=None,
+        budget_minor=budget_minor,
+    )
+    return Response(status_code=204)
+
+
+@router.post("/rounds/{round_id}/phase", dependencies=[CsrfDep], status_code=204)
+def move_phase(
+    round_id: str, services: ServicesDep, actor: UserDep, phase: Annotated[str, Form()] = ""
+) -> Response:
+    rounds.move_phase(services, actor, round_id, phase=phase)
+    return Response(status_code=204)
+
+
+@router.post("/workshops/{workshop_id}/timer", dependencies=[CsrfDep], status_code=204)
+def timer(
+    workshop_id: str, services: ServicesDep, actor: UserDep, minutes: Annotated[str, Form()] = "0"
+) -> Response:
+    seconds = int(minutes) * 60 if minutes.isdigit() else -1
+    if seconds == 0:
+        facilitation.stop_timer(services, actor, workshop_id)
+    else:
+        facilitation.start_timer(services, actor, workshop_id, seconds=seconds)
+    return Response(status_code=204)
+
+
+@router.post("/workshops/{workshop_id}/spotlight", dependencies=[CsrfDep], status_code=204)
+def spotlight(
+    workshop_id: str,
+    services: ServicesDep,
+    actor: UserDep,
+    proposal_id: Annotated[str, Form()] = "",
+) -> Response:
+    facilitation.spotlight(services, actor, workshop_id, proposal_id=proposal_id or None)
+    return Response(status_code=204)
+
+
+@router.post("/comments/{comment_id}/hide", dependencies=[CsrfDep], status_code=204)
+def hide_comment(
+    comment_id: str, services: ServicesDep, actor: UserDep, hidden: Annotated[str, Form()] = "1"
+) -> Response:
+    facilitation.hide_comment(services, actor, comment_id, hidden=hidden != "0")
+    return Response(status_code=204)
+
+
+@router.post("/members/{member_id}/remove", dependencies=[CsrfDep], status_code=204)
+def remove_member(member_id: str, services: ServicesDep, actor: UserDep) -> Response:
+    facilitation.remove_member(services, actor, member_id)
+    return Response(status_code=204)

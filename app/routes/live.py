@@ -1,0 +1,139 @@
+"""Live HTML over websockets for the browser views (htmx's ws extension).
+
+The socket only pushes: actions are ordinary hx-posts. On (re)connect a page gets its full
+current state, rendered for that one connection; after that it gets what its room renders
+once for its whole audience.
+"""
+
+from __future__ import annotations
+
+import anyio
+from fastapi import APIRouter, WebSocket
+from starlette.concurrency import run_in_threadpool
+from starlette.websockets import WebSocketDisconnect
+
+from app.deliberation.errors import DeliberationError, NotAllowed
+from app.deliberation.permissions import Action, Actor, Role, require
+from app.live.rooms import Room, Rooms, Viewer
+from app.usecases import accounts
+from app.usecases.live import Snapshot, load_snapshot, own_ballot
+from app.usecases.unit import Services
+from app.views import Audience, initial
+
+from .browser import language_of, member_actor, user_actor
+from .deps import get_services
+from .errors import status_of
+
+router = APIRouter()
+
+
+def _base_url(websocket: WebSocket, services: Services) -> str:
+    if services.settings.public_url:
+        return services.settings.public_url.rstrip("/")
+    scheme = "https" if websocket.url.scheme == "wss" else "http"
+    return f"{scheme}://{websocket.url.netloc}"
+
+
+def _workshop_viewer(services: Services, websocket: WebSocket, workshop_id: str) -> Actor:
+    """A member of this workshop (their cookie) or a facilitator of its organisation."""
+    try:
+        actor = member_actor(services, websocket)
+    except DeliberationError:
+        actor = user_actor(services, websocket)
+    snap_org = load_snapshot(services, workshop_id).workshop.organisation_id
+    action = Action.MANAGE_WORKSHOP if actor.is_user else Action.FOLLOW_EVENTS
+    require(actor, action, organisation_id=snap_org, workshop_id=workshop_id)
+    return actor
+
+
+def _first_render(
+    services: Services,
+    viewer: Viewer,
+    workshop_id: str,
+    base_url: str,
+    connected: set[str],
+) -> tuple[Snapshot, str]:
+    snap = load_snapshot(services, workshop_id)
+    ballot = None
+    me = None
+    if viewer.member_id is not None:
+        me = next((m for m in snap.members if m.id == viewer.member_id), None)
+        if me is None:
+            raise NotAllowed(code="member_removed")
+        if snap.round is not None:
+            body = own_ballot(services, snap.round.id, viewer.member_id)
+            ballot = body.get("approvals", []) if body else None
+    html = initial(
+        viewer.audience,
+        viewer.language,
+        snap,
+        base_url=base_url,
+        connected=connected | ({viewer.member_id} if viewer.member_id else set()),
+        me=me,
+        ballot=ballot,
+    )
+    return snap, html
+
+
+async def _serve(websocket: WebSocket, workshop_id: str, viewer: Viewer) -> None:
+    services = get_services(websocket)
+    rooms: Rooms = websocket.app.state.rooms
+    base_url = _base_url(websocket, services)
+    room: Room = rooms.enter(workshop_id, viewer, base_url)
+    try:
+        snap, html = await run_in_threadpool(
+            _first_render, services, viewer, workshop_id, base_url, room.connected_members()
+        )
+        room.remember_stage(snap)
+        await websocket.send_text(html)
+        async with anyio.create_task_group() as tasks:
+
+            async def send_loop() -> None:
+                while True:
+                    item = await viewer.queue.get()
+                    if isinstance(item, int):
+                        await websocket.close(code=item)
+                        break
+                    await websocket.send_text(item)
+                tasks.cancel_scope.cancel()
+
+            tasks.start_soon(send_loop)
+            while True:
+                message = await websocket.receive()
+                if message["type"] == "websocket.disconnect":
+                    break
+            tasks.cancel_scope.cancel()
+    except DeliberationError as error:
+        await websocket.close(code=4000 + status_of(error))
+    except (WebSocketDisconnect, RuntimeError):
+        pass
+    finally:
+        await rooms.leave(room, viewer)
+
+
+@router.websocket("/ws/live/{workshop_id}")
+async def live_workshop(websocket: WebSocket, workshop_id: str) -> None:
+    services = get_services(websocket)
+    await websocket.accept()
+    try:
+        actor = await run_in_threadpool(_workshop_viewer, services, websocket, workshop_id)
+    except DeliberationError as error:
+        await websocket.close(code=4000 + status_of(error))
+        return
+    audience = Audience.MEMBERS if actor.role is Role.MEMBER else Audience.FACILITATORS
+    await _serve(websocket, workshop_id, Viewer(audience, language_of(websocket), actor.member_id))
+
+
+@router.websocket("/ws/screen/{token}")
+async def live_screen(websocket: WebSocket, token: str) -> None:
+    services = get_services(websocket)
+    await websocket.accept()
+    try:
+        actor = await run_in_threadpool(accounts.authenticate_screen, services, token)
+        assert actor.workshop_id is not None
+        snap = await run_in_threadpool(load_snapshot, services, actor.workshop_id)
+    except DeliberationError as error:
+        await websocket.close(code=4000 + status_of(error))
+        return
+    viewer = Viewer(Audience.SCREEN, snap.workshop.language)
+    await _serve(websocket, actor.workshop_id, viewer)

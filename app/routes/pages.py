@@ -1,0 +1,194 @@
+"""The browser pages of members and the shared screen: join, the phone view, the screen."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from app.deliberation.errors import DeliberationError, InvalidInput, NotAuthenticated, with_amounts
+from app.deliberation.text import N_
+from app.forms import parse_kroner
+from app.i18n import LANGUAGES, format_money, translate
+from app.usecases import accounts, rounds, workshops
+from app.usecases.live import load_snapshot, own_ballot
+from app.views import ballot_state, member_page, proposal_form, screen_page
+from app.web import render_blocks, render_page
+
+from .browser import (
+    LANGUAGE_COOKIE,
+    MEMBER_COOKIE,
+    YEAR,
+    CsrfDep,
+    MemberDep,
+    member_actor,
+    optional,
+    page_of,
+    remember_csrf,
+    set_cookie,
+)
+from .deps import ServicesDep
+
+router = APIRouter(include_in_schema=False)
+
+
+def base_url(request: Request, services: ServicesDep) -> str:
+    return (services.settings.public_url or str(request.base_url)).rstrip("/")
+
+
+def message(error: DeliberationError, language: str) -> str:
+    params = with_amounts(error.params, lambda minor: format_money(minor, "DKK", language))
+    return translate(language, error.message, params)
+
+
+@router.get("/")
+def home() -> RedirectResponse:
+    return RedirectResponse("/j", status_code=303)
+
+
+@router.get("/j", response_class=HTMLResponse)
+@router.get("/j/{code}", response_class=HTMLResponse)
+def join_page(request: Request, services: ServicesDep, code: str = "") -> Response:
+    if optional(member_actor, services, request) is not None:
+        return RedirectResponse("/m", status_code=303)
+    page = page_of(request)
+    context = {"csrf": page.csrf, "code": code.upper(), "name": "", "error": "", "error_field": ""}
+    return remember_csrf(request, HTMLResponse(render_page("join.html", page.language, context)))
+
+
+@router.post("/j", dependencies=[CsrfDep])
+def join(
+    request: Request,
+    services: ServicesDep,
+    code: Annotated[str, Form()] = "",
+    name: Annotated[str, Form()] = "",
+) -> Response:
+    page = page_of(request)
+    try:
+        joined = workshops.join_workshop(services, code=code, name=name)
+    except DeliberationError as error:
+        html = render_blocks(
+            "join.html",
+            ["join_form"],
+            page.language,
+            {
+                "csrf": page.csrf,
+                "code": code,
+                "name": name,
+                "error": message(error, page.language),
+                "error_field": error.field or "",
+            },
+        )
+        return HTMLResponse(html)
+    response = Response(status_code=204, headers={"HX-Redirect": "/m"})
+    set_cookie(
+        request, response, MEMBER_COOKIE, joined.token, services.settings.member_token_seconds
+    )
+    return response
+
+
+@router.post("/language")
+def choose_language(request: Request, lang: Annotated[str, Form()] = "da") -> Response:
+    """Switching language reloads the page (drafts are kept in the browser)."""
+    response = Response(status_code=204, headers={"HX-Refresh": "true"})
+    if lang in LANGUAGES:
+        set_cookie(request, response, LANGUAGE_COOKIE, lang, YEAR)
+    if "hx-request" not in request.headers:
+        response = RedirectResponse(request.headers.get("referer") or "/", status_code=303)
+        if lang in LANGUAGES:
+            set_cookie(request, response, LANGUAGE_COOKIE, lang, YEAR)
+    return response
+
+
+@router.get("/m", response_class=HTMLResponse)
+def member_home(request: Request, services: ServicesDep) -> Response:
+    try:
+        actor = member_actor(services, request)
+    except NotAuthenticated:
+        return RedirectResponse("/j", status_code=303)
+    assert actor.workshop_id is not None and actor.member_id is not None
+    page = page_of(request)
+    snap = load_snapshot(services, actor.workshop_id)
+    me = next(m for m in snap.members if m.id == actor.member_id)
+    ballot = None
+    if snap.round is not None:
+        body = own_ballot(services, snap.round.id, actor.member_id)
+        ballot = set(body.get("approvals", [])) if body else None
+    return remember_csrf(request, HTMLResponse(member_page(page, snap, me, ballot)))
+
+
+@router.post("/m/rounds/{round_id}/proposals", dependencies=[CsrfDep])
+def member_proposal(
+    round_id: str,
+    request: Request,
+    services: ServicesDep,
+    actor: MemberDep,
+    title: Annotated[str, Form()] = "",
+    amount: Annotated[str, Form()] = "",
+    how_it_helps: Annotated[str, Form()] = "",
+    category: Annotated[str, Form()] = "other",
+    description: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    page = page_of(request)
+    assert actor.workshop_id is not None
+    form = {
+        "title": title,
+        "amount": amount,
+        "how_it_helps": how_it_helps,
+        "category": category,
+        "description": description,
+    }
+    try:
+        rounds.submit_proposal(
+            services,
+            actor,
+            round_id,
+            title=title,
+            description=description,
+            amount_minor=parse_kroner(amount),
+            how_it_helps=how_it_helps,
+            category=category,
+        )
+    except InvalidInput as error:
+        snap = load_snapshot(services, actor.workshop_id)
+        errors = {error.field or "title": message(error, page.language)}
+        return HTMLResponse(proposal_form(page, snap, form=form, errors=errors))
+    snap = load_snapshot(services, actor.workshop_id)
+    notice = translate(page.language, N_("Thanks! Your proposal is on the screen."))
+    return HTMLResponse(proposal_form(page, snap, form={}, errors={}, notice=notice))
+
+
+@router.post("/m/proposals/{proposal_id}/comments", dependencies=[CsrfDep], status_code=204)
+def member_comment(
+    proposal_id: str,
+    services: ServicesDep,
+    actor: MemberDep,
+    text: Annotated[str, Form()] = "",
+) -> Response:
+    rounds.add_comment(services, actor, proposal_id, text=text)
+    return Response(status_code=204)
+
+
+@router.post("/m/rounds/{round_id}/ballot", dependencies=[CsrfDep])
+async def member_ballot(
+    round_id: str, request: Request, services: ServicesDep, actor: MemberDep
+) -> HTMLResponse:
+    from starlette.concurrency import run_in_threadpool
+
+    page = page_of(request)
+    approvals = [str(v) for v in (await request.form()).getlist("approvals")]
+    await run_in_threadpool(rounds.cast_ballot, services, actor, round_id, {"approvals": approvals})
+    assert actor.workshop_id is not None
+    snap = await run_in_threadpool(load_snapshot, services, actor.workshop_id)
+    return HTMLResponse(ballot_state(page, snap, set(approvals)))
+
+
+@router.get("/screen/{token}", response_class=HTMLResponse)
+def screen(token: str, request: Request, services: ServicesDep) -> Response:
+    actor = accounts.authenticate_screen(services, token)
+    assert actor.workshop_id is not None
+    snap = load_snapshot(services, actor.workshop_id)
+    page = page_of(request)
+    page = type(page)(csrf=page.csrf, language=snap.workshop.language)
+    return HTMLResponse(screen_page(page, snap, base_url(request, services)))

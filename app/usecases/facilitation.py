@@ -1,0 +1,130 @@
+"""What a facilitator does during a workshop: timer, spotlight, hiding comments, removing
+members."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import select
+
+from app.clock import utcnow
+from app.deliberation.errors import InvalidInput, NotFound
+from app.deliberation.events import CommentHidden, MemberRemoved, SpotlightChanged, TimerChanged
+from app.deliberation.permissions import Action, Actor, require
+from app.deliberation.text import N_
+from app.tables import CommentRow, MemberRow, ProposalRow, RoundRow, SessionRow, WorkshopRow
+
+from .unit import Services, UnitOfWork, lock_workshop, unit_of_work
+from .workshops import active_member_count
+
+TIMER_MAX_SECONDS = 2 * 3600
+
+
+def _managed(uow: UnitOfWork, actor: Actor, workshop_id: str) -> WorkshopRow:
+    workshop = uow.session.get(WorkshopRow, workshop_id)
+    if workshop is None:
+        raise NotFound(N_("There is no such workshop."))
+    require(actor, Action.MANAGE_WORKSHOP, organisation_id=workshop.organisation_id)
+    return lock_workshop(uow.session, workshop.id)
+
+
+def start_timer(services: Services, actor: Actor, workshop_id: str, *, seconds: int) -> WorkshopRow:
+    if (
+        isinstance(seconds, bool)
+        or not isinstance(seconds, int)
+        or not 0 < seconds <= TIMER_MAX_SECONDS
+    ):
+        raise InvalidInput(N_("The timer runs from 1 second to 2 hours."), field="seconds")
+    with unit_of_work(services) as uow:
+        workshop = _managed(uow, actor, workshop_id)
+        workshop.timer_ends_at = utcnow() + timedelta(seconds=seconds)
+        uow.session.add(workshop)
+        uow.record(workshop.id, [TimerChanged(ends_at=workshop.timer_ends_at.isoformat())])
+    return workshop
+
+
+def stop_timer(services: Services, actor: Actor, workshop_id: str) -> WorkshopRow:
+    with unit_of_work(services) as uow:
+        workshop = _managed(uow, actor, workshop_id)
+        workshop.timer_ends_at = None
+        uow.session.add(workshop)
+        uow.record(workshop.id, [TimerChanged(ends_at=None)])
+    return workshop
+
+
+def spotlight(
+    services: Services, actor: Actor, workshop_id: str, *, proposal_id: str | None
+) -> WorkshopRow:
+    """Show one proposal large on the shared screen (``None`` ends the spotlight)."""
+    with unit_of_work(services) as uow:
+        workshop = _managed(uow, actor, workshop_id)
+        if proposal_id is not None:
+            found = uow.session.exec(
+                select(ProposalRow.id)
+                .join(RoundRow, RoundRow.id == ProposalRow.round_id)  # type: ignore[arg-type]
+                .where(ProposalRow.id == proposal_id, RoundRow.workshop_id == workshop.id)
+            ).first()
+            if found is None:
+                raise NotFound(N_("There is no such proposal."))
+        workshop.spotlight_proposal_id = proposal_id
+        uow.session.add(workshop)
+        uow.record(workshop.id, [SpotlightChanged(proposal_id=proposal_id)])
+    return workshop
+
+
+def hide_comment(
+    services: Services, actor: Actor, comment_id: str, *, hidden: bool = True
+) -> CommentRow:
+    """Hide a hurtful comment everywhere at once (or show it again)."""
+    with unit_of_work(services) as uow:
+        comment = uow.session.get(CommentRow, comment_id)
+        if comment is None:
+            raise NotFound(N_("There is no such comment."))
+        proposal = uow.session.get(ProposalRow, comment.proposal_id)
+        assert proposal is not None
+        round_ = uow.session.get(RoundRow, proposal.round_id)
+        assert round_ is not None
+        _managed(uow, actor, round_.workshop_id)
+        comment.hidden_at = utcnow() if hidden else None
+        uow.session.add(comment)
+        uow.record(
+            round_.workshop_id,
+            [
+                CommentHidden(
+                    round_id=round_.id,
+                    proposal_id=proposal.id,
+                    comment_id=comment.id,
+                    hidden=hidden,
+                )
+            ],
+        )
+    return comment
+
+
+def remove_member(services: Services, actor: Actor, member_id: str) -> MemberRow:
+    """Take a member out of the workshop: their token stops working at once."""
+    with unit_of_work(services) as uow:
+        member = uow.session.get(MemberRow, member_id)
+        if member is None:
+            raise NotFound(N_("There is no such member."))
+        workshop = _managed(uow, actor, member.workshop_id)
+        now = utcnow()
+        if member.removed_at is None:
+            member.removed_at = now
+            uow.session.add(member)
+            for session_row in uow.session.exec(
+                select(SessionRow).where(SessionRow.member_id == member.id)
+            ).all():
+                session_row.revoked_at = session_row.revoked_at or now
+                uow.session.add(session_row)
+            uow.session.flush()
+            uow.record(
+                workshop.id,
+                [
+                    MemberRemoved(
+                        member_id=member.id,
+                        members=active_member_count(uow.session, workshop.id),
+                    )
+                ],
+            )
+    return member

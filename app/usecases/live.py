@@ -1,0 +1,164 @@
+"""Snapshots of a workshop for the live views: read once per change, rendered once per
+audience, sent to every connection of that audience."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app.deliberation.errors import NotFound
+from app.deliberation.pots import Balance
+from app.deliberation.text import N_
+from app.tables import (
+    BallotRow,
+    CommentRow,
+    GroupRow,
+    MemberRow,
+    ResultRow,
+    RoundRow,
+    WorkshopRow,
+)
+
+from . import ledger
+from .rounds import ballot_count, proposals_of
+from .unit import Services
+
+
+@dataclass(frozen=True)
+class CommentView:
+    id: str
+    text: str
+    author: str
+    hidden: bool
+
+
+@dataclass(frozen=True)
+class ProposalCard:
+    id: str
+    title: str
+    description: str
+    amount_minor: int
+    how_it_helps: str
+    category: str
+    author: str
+    comments: Sequence[CommentView]
+
+    @property
+    def visible_comments(self) -> list[CommentView]:
+        return [c for c in self.comments if not c.hidden]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    workshop: WorkshopRow
+    group: GroupRow
+    balance: Balance
+    rounds: Sequence[RoundRow]
+    round: RoundRow | None  # the current round: the newest that has started
+    proposals: Sequence[ProposalCard]
+    members: Sequence[MemberRow]
+    ballots: int
+    result: ResultRow | None
+
+    @property
+    def spotlight(self) -> ProposalCard | None:
+        wanted = self.workshop.spotlight_proposal_id
+        return next((p for p in self.proposals if p.id == wanted), None)
+
+    @property
+    def timer_ends_at(self) -> datetime | None:
+        return self.workshop.timer_ends_at
+
+    def proposal(self, proposal_id: str) -> ProposalCard | None:
+        return next((p for p in self.proposals if p.id == proposal_id), None)
+
+    @property
+    def funded(self) -> list[ProposalCard]:
+        if self.result is None:
+            return []
+        cards = {p.id: p for p in self.proposals}
+        return [cards[pid] for pid in self.result.funded if pid in cards]
+
+
+def load_snapshot(services: Services, workshop_id: str) -> Snapshot:
+    with services.db.reading() as session:
+        return _snapshot(session, workshop_id)
+
+
+def _snapshot(session: Session, workshop_id: str) -> Snapshot:
+    workshop = session.get(WorkshopRow, workshop_id)
+    if workshop is None:
+        raise NotFound(N_("There is no such workshop."))
+    group = session.get(GroupRow, workshop.group_id)
+    assert group is not None
+    rounds = session.exec(
+        select(RoundRow)
+        .where(RoundRow.workshop_id == workshop.id)
+        .order_by(col(RoundRow.created_at))
+    ).all()
+    # Members and the screen follow the newest round that has started; a round still in
+    # draft shows only when there is no other.
+    started = [r for r in rounds if r.phase != "draft"]
+    current = started[-1] if started else (rounds[-1] if rounds else None)
+    all_members = session.exec(
+        select(MemberRow)
+        .where(MemberRow.workshop_id == workshop.id)
+        .order_by(col(MemberRow.joined_at))
+    ).all()
+    names = {m.id: m.name for m in all_members}
+    proposals: list[ProposalCard] = []
+    ballots = 0
+    result = None
+    if current is not None:
+        rows = proposals_of(session, current.id)
+        comments = session.exec(
+            select(CommentRow)
+            .where(col(CommentRow.proposal_id).in_([p.id for p in rows]))
+            .order_by(col(CommentRow.created_at))
+        ).all()
+        by_proposal: dict[str, list[CommentView]] = {}
+        for c in comments:
+            by_proposal.setdefault(c.proposal_id, []).append(
+                CommentView(c.id, c.text, names.get(c.member_id or "", ""), c.hidden_at is not None)
+            )
+        proposals = [
+            ProposalCard(
+                id=p.id,
+                title=p.title,
+                description=p.description,
+                amount_minor=p.amount_minor,
+                how_it_helps=p.how_it_helps,
+                category=p.category,
+                author=names.get(p.member_id or "", ""),
+                comments=tuple(by_proposal.get(p.id, [])),
+            )
+            for p in rows
+        ]
+        ballots = ballot_count(session, current.id)
+        result = session.get(ResultRow, current.id)
+    return Snapshot(
+        workshop=workshop,
+        group=group,
+        balance=ledger.balance(session, group.id),
+        rounds=rounds,
+        round=current,
+        proposals=proposals,
+        members=[m for m in all_members if m.removed_at is None],
+        ballots=ballots,
+        result=result,
+    )
+
+
+def own_ballot(services: Services, round_id: str, member_id: str) -> dict[str, Any] | None:
+    """The member's own ballot, for their own page only."""
+    with services.db.reading() as session:
+        row = session.exec(
+            select(BallotRow).where(
+                BallotRow.round_id == round_id, BallotRow.member_id == member_id
+            )
+        ).first()
+        return row.body if row else None

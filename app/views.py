@@ -1,0 +1,190 @@
+"""What each audience sees: the member's phone, the shared screen, the facilitator console.
+
+Pages render in full once per request; live pushes render each affected block once per
+(audience, language) and the same bytes go to every connection of that audience.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import segno
+
+from app.tables import MemberRow, UserRow
+from app.usecases.live import Snapshot
+from app.web import environment, render_blocks, render_page
+
+
+class Audience(enum.StrEnum):
+    MEMBERS = "members"
+    SCREEN = "screen"
+    FACILITATORS = "facilitators"
+
+
+@lru_cache(maxsize=64)
+def qr_svg(url: str) -> str:
+    """The join URL as an inline SVG QR code (segno, rendered on the server)."""
+    return str(segno.make(url, error="m").svg_inline(scale=10, border=2, title=url))
+
+
+def join_url(base_url: str, code: str) -> str:
+    return f"{base_url.rstrip('/')}/j/{code}"
+
+
+def screen_url(base_url: str, token: str) -> str:
+    return f"{base_url.rstrip('/')}/screen/{token}"
+
+
+@dataclass(frozen=True)
+class Page:
+    """What every page needs besides its own data."""
+
+    csrf: str
+    language: str
+
+
+def member_page(
+    page: Page,
+    snap: Snapshot,
+    me: MemberRow,
+    ballot: Collection[str] | None,
+) -> str:
+    return render_page("member.html", page.language, _member_context(page, snap, me, ballot))
+
+
+def _member_context(
+    page: Page, snap: Snapshot, me: MemberRow | None, ballot: Collection[str] | None
+) -> dict[str, Any]:
+    return {
+        "csrf": page.csrf,
+        "snap": snap,
+        "me": me,
+        "ballot": ballot,
+        "form": {},
+        "errors": {},
+        "notice": "",
+    }
+
+
+def proposal_form(
+    page: Page,
+    snap: Snapshot,
+    *,
+    form: Mapping[str, str],
+    errors: Mapping[str, str],
+    notice: str = "",
+) -> str:
+    context = _member_context(page, snap, None, None)
+    context.update(form=form, errors=errors, notice=notice)
+    return render_blocks("member.html", ["proposal_form"], page.language, context)
+
+
+def ballot_state(page: Page, snap: Snapshot, ballot: Collection[str] | None) -> str:
+    return render_blocks(
+        "member.html", ["ballot_state"], page.language, _member_context(page, snap, None, ballot)
+    )
+
+
+def screen_page(page: Page, snap: Snapshot, base_url: str) -> str:
+    return render_page("screen.html", page.language, _screen_context(page, snap, base_url))
+
+
+def _screen_context(page: Page, snap: Snapshot, base_url: str) -> dict[str, Any]:
+    url = join_url(base_url, snap.workshop.code)
+    return {"csrf": page.csrf, "snap": snap, "join_url": url, "qr_svg": qr_svg(url)}
+
+
+def console_page(
+    page: Page, snap: Snapshot, user: UserRow, base_url: str, connected: Collection[str]
+) -> str:
+    return render_page(
+        "console.html", page.language, _console_context(page, snap, user, base_url, connected)
+    )
+
+
+def _console_context(
+    page: Page,
+    snap: Snapshot,
+    user: UserRow | None,
+    base_url: str,
+    connected: Collection[str],
+) -> dict[str, Any]:
+    return {
+        "csrf": page.csrf,
+        "snap": snap,
+        "user": user,
+        "connected": set(connected),
+        "screen_url": screen_url(base_url, snap.workshop.screen_token),
+    }
+
+
+def stage_key(snap: Snapshot) -> tuple[str, str]:
+    """Which stage a member sees; their stage (with its forms) is re-rendered only when it
+    changes, so a half-typed proposal or an unsent ballot is never overwritten."""
+    return (snap.round.id, snap.round.phase) if snap.round else ("", "")
+
+
+def _member_live_blocks(snap: Snapshot, stage_changed: bool) -> list[str]:
+    if stage_changed:
+        return ["status", "stage"]
+    phase = snap.round.phase if snap.round else ""
+    blocks = ["status"]
+    if phase == "proposing":
+        blocks.append("proposal_list")
+    elif phase == "voting":
+        blocks.append("voted")
+    return blocks
+
+
+def comment_lists(snap: Snapshot, language: str) -> str:
+    """Each proposal's comment list (hidden comments left out), as out-of-band fragments."""
+    template = environment(language).get_template("_comments.html")
+    return "".join(template.render(p=p) for p in snap.proposals)
+
+
+def push(
+    audience: Audience,
+    language: str,
+    snap: Snapshot,
+    *,
+    stage_changed: bool,
+    base_url: str,
+    connected: Collection[str],
+) -> str:
+    """The HTML sent to every connection of ``audience`` in ``language`` after a change."""
+    page = Page(csrf="", language=language)
+    if audience is Audience.SCREEN:
+        context = _screen_context(page, snap, base_url)
+        return render_blocks("screen.html", ["screen"], language, context)
+    if audience is Audience.FACILITATORS:
+        context = _console_context(page, snap, None, base_url, connected)
+        return render_blocks("console.html", ["console_live"], language, context)
+    blocks = _member_live_blocks(snap, stage_changed)
+    html = render_blocks("member.html", blocks, language, _member_context(page, snap, None, None))
+    if not stage_changed and snap.round is not None and snap.round.phase == "discussing":
+        html += comment_lists(snap, language)
+    return html
+
+
+def initial(
+    audience: Audience,
+    language: str,
+    snap: Snapshot,
+    *,
+    base_url: str,
+    connected: Collection[str],
+    me: MemberRow | None = None,
+    ballot: Iterable[str] | None = None,
+) -> str:
+    """The full live state for one connection that has just (re)connected."""
+    page = Page(csrf="", language=language)
+    if audience is Audience.MEMBERS:
+        context = _member_context(page, snap, me, set(ballot) if ballot is not None else None)
+        return render_blocks("member.html", ["status", "stage"], language, context)
+    return push(
+        audience, language, snap, stage_changed=True, base_url=base_url, connected=connected
+    )

@@ -1,0 +1,71 @@
+"""Jinja2 templates: one environment per language, pages and their named blocks.
+
+A page is one template file; each region that changes live is a named block with a stable
+id, so the same block renders inside the full page, as an htmx response, and as a websocket
+push (the "template fragments" pattern).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from app import labels
+from app.deliberation.errors import with_amounts
+from app.i18n import LANGUAGES, format_money, translate, translations
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+
+@cache
+def environment(language: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(
+        lang=language, languages=LANGUAGES, msg=lambda m, p=None: translate(language, m, p)
+    )
+    env.globals.update(
+        phase_text=lambda code: _label(language, labels.PHASES, code),
+        phase_hint=lambda code: _label(language, labels.PHASE_HINTS, code),
+        category_text=lambda code: _label(language, labels.CATEGORIES, code),
+        reason_text=lambda reason, currency="DKK": reason_text(reason, currency, language),
+    )
+    env.filters["money"] = lambda minor, currency="DKK": format_money(
+        int(minor), currency, language
+    )
+    env.filters["iso"] = lambda value: value.isoformat() if isinstance(value, datetime) else ""
+    return env
+
+
+def _label(language: str, table: Mapping[str, str], code: str) -> str:
+    return translate(language, table[code]) if code in table else code
+
+
+def render_page(name: str, language: str, context: Mapping[str, Any]) -> str:
+    return environment(language).get_template(name).render(context)
+
+
+def render_blocks(name: str, blocks: list[str], language: str, context: Mapping[str, Any]) -> str:
+    """Render named blocks of a page template, concatenated (for htmx and websocket pushes)."""
+    template = environment(language).get_template(name)
+    ctx = template.new_context(dict(context))
+    return "".join("".join(template.blocks[block](ctx)) for block in blocks)
+
+
+def reason_text(reason: Mapping[str, Any], currency: str, language: str) -> str:
+    """One line, for a person, on why a proposal was or was not funded."""
+    params = {k: v for k, v in reason.items() if k != "code"}
+    filled = with_amounts(params, lambda minor: format_money(minor, currency, language))
+    return translate(language, labels.REASONS[str(reason["code"])], filled)
