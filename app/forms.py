@@ -9,6 +9,7 @@ from app.deliberation.errors import InvalidInput
 from app.deliberation.text import N_
 
 _THOUSANDS_DOT = re.compile(r"^\d{1,3}(\.\d{3})+$")
+KRONER_HINT = N_("Write the amount in kroner, for example 1500 or 1.500,50.")
 
 
 def parse_kroner(text: str, field: str = "amount_minor") -> int:
@@ -25,7 +26,5 @@ def parse_kroner(text: str, field: str = "amount_minor") -> int:
     except InvalidOperation:
         amount = Decimal("NaN")
     if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-        raise InvalidInput(
-            N_("Write the amount in kroner, for example 1500 or 1.500,50."), field=field
-        )
+        raise InvalidInput(KRONER_HINT, field=field)
     return int(amount * 100)

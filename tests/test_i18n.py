@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 from app.i18n import LOCALE_DIR, format_money, negotiate, translate
 
 ROOT = Path(__file__).resolve().parent.parent
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
+PLACEHOLDER = re.compile(r"\{(\w+)\}|%\((\w+)\)s")
 
 
 def _source_msgids() -> set[str]:
@@ -50,6 +50,7 @@ def test_translations_keep_their_placeholders() -> None:
     for msgid, msgstr in _danish().items():
         if msgstr:
             assert set(PLACEHOLDER.findall(msgid)) == set(PLACEHOLDER.findall(msgstr)), msgid
+    assert any("%(" in msgid for msgid in _danish())  # template placeholders are checked too
 
 
 def test_no_danish_sentence_ends_in_a_doubled_full_stop_after_an_amount() -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from starlette.concurrency import run_in_threadpool
 
 from app.live.hub import Dropped, Hub
-from app.usecases.live import Snapshot, load_snapshot
+from app.usecases.live import load_snapshot
 from app.usecases.unit import Services
 from app.views import Audience, push, stage_key
 
@@ -33,6 +33,7 @@ class Viewer:
     audience: Audience
     language: str
     member_id: str | None = None
+    stage: tuple[str, str] | None = None  # the stage this page shows (see views.stage_key)
     queue: asyncio.Queue[str | int] = field(default_factory=lambda: asyncio.Queue(VIEWER_QUEUE + 1))
 
     def send(self, html: str) -> None:
@@ -55,7 +56,6 @@ class Room:
         self.base_url = base_url
         self.viewers: set[Viewer] = set()
         self._dirty = asyncio.Event()
-        self._stage: tuple[str, str] | None = None
         self._task = asyncio.create_task(self._run(), name=f"room {workshop_id}")
 
     def connected_members(self) -> set[str]:
@@ -110,26 +110,30 @@ class Room:
                 viewer.close(CLOSE_REMOVED)
 
     async def _flush(self) -> None:
-        groups = {(v.audience, v.language) for v in self.viewers}
-        if not groups:
+        viewers = list(self.viewers)
+        if not viewers:
             return
         connected = self.connected_members()
-        snap, pushes = await run_in_threadpool(self._render, groups, connected)
-        for viewer in list(self.viewers):
-            html = pushes.get((viewer.audience, viewer.language))
+        key, pushes = await run_in_threadpool(self._render, viewers, connected)
+        for viewer in viewers:
+            stage_changed = viewer.audience is Audience.MEMBERS and viewer.stage != key
+            html = pushes.get((viewer.audience, viewer.language, stage_changed))
+            viewer.stage = key
             if html:
                 viewer.send(html)
 
     def _render(
-        self, groups: set[tuple[Audience, str]], connected: set[str]
-    ) -> tuple[Snapshot, dict[tuple[Audience, str], str]]:
-        """One snapshot; each (audience, language) rendered once."""
+        self, viewers: list[Viewer], connected: set[str]
+    ) -> tuple[tuple[str, str], dict[tuple[Audience, str, bool], str]]:
+        """One snapshot; each variant (audience, language, new stage or not) rendered once."""
         snap = load_snapshot(self.services, self.workshop_id)
         key = stage_key(snap)
-        stage_changed = self._stage is not None and key != self._stage
-        self._stage = key
+        variants = {
+            (v.audience, v.language, v.audience is Audience.MEMBERS and v.stage != key)
+            for v in viewers
+        }
         pushes = {
-            (audience, language): push(
+            (audience, language, stage_changed): push(
                 audience,
                 language,
                 snap,
@@ -137,13 +141,9 @@ class Room:
                 base_url=self.base_url,
                 connected=connected,
             )
-            for audience, language in groups
+            for audience, language, stage_changed in variants
         }
-        return snap, pushes
-
-    def remember_stage(self, snap: Snapshot) -> None:
-        if self._stage is None:
-            self._stage = stage_key(snap)
+        return key, pushes
 
 
 class Rooms:

@@ -18,7 +18,7 @@ from app.live.rooms import Room, Rooms, Viewer
 from app.usecases import accounts
 from app.usecases.live import Snapshot, load_snapshot, own_ballot
 from app.usecases.unit import Services
-from app.views import Audience, initial
+from app.views import Audience, initial, stage_key
 
 from .browser import language_of, member_actor, user_actor
 from .deps import get_services
@@ -84,7 +84,7 @@ async def _serve(websocket: WebSocket, workshop_id: str, viewer: Viewer) -> None
         snap, html = await run_in_threadpool(
             _first_render, services, viewer, workshop_id, base_url, room.connected_members()
         )
-        room.remember_stage(snap)
+        viewer.stage = stage_key(snap)
         await websocket.send_text(html)
         async with anyio.create_task_group() as tasks:
 

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.deliberation.errors import DeliberationError, InvalidInput, NotAuthenticated, with_amounts
 from app.deliberation.text import N_
-from app.forms import parse_kroner
+from app.forms import KRONER_HINT, parse_kroner
 from app.i18n import LANGUAGES, format_money, translate
 from app.usecases import accounts, rounds, workshops
 from app.usecases.live import load_snapshot, own_ballot
@@ -146,12 +146,14 @@ def member_proposal(
             round_id,
             title=title,
             description=description,
-            amount_minor=parse_kroner(amount),
+            amount_minor=parse_kroner(amount) if amount.strip() else 0,
             how_it_helps=how_it_helps,
             category=category,
         )
     except InvalidInput as error:
         snap = load_snapshot(services, actor.workshop_id)
+        if error.field == "amount_minor" and "budget_minor" not in error.params:
+            error = InvalidInput(KRONER_HINT, field="amount_minor")  # say it in kroner here
         errors = {error.field or "title": message(error, page.language)}
         return HTMLResponse(proposal_form(page, snap, form=form, errors=errors))
     snap = load_snapshot(services, actor.workshop_id)

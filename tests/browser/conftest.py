@@ -1,0 +1,96 @@
+"""Real Chromium (Debian's, driven by Playwright) against a real uvicorn process."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.support import Server
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+PHONE = {"width": 375, "height": 667}
+PROJECTOR = {"width": 1920, "height": 1080}
+LAPTOP = {"width": 1366, "height": 900}
+FACILITATOR = ("facilitator@browser.dk", "a long browser password")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing: .ci/run installs Debian's chromium package")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    running = Server(tmp_path)
+    running.start()
+    created = running.cli(
+        "user", "create", "--email", FACILITATOR[0], "--password", FACILITATOR[1],
+        "--role", "facilitator",
+    )
+    assert created.returncode == 0, created.stderr
+    yield running
+    running.stop()
+
+
+def open_page(browser: Browser, viewport: dict[str, int], locale: str = "da-DK") -> Page:
+    context = browser.new_context(viewport=viewport, locale=locale)  # type: ignore[arg-type]
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    expect.set_options(timeout=10_000)
+    page.on("dialog", lambda dialog: dialog.accept())  # hx-confirm asks; the test says yes
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.js_errors = errors  # type: ignore[attr-defined]
+    return page
+
+
+def shot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def log_in(page: Page, server: Server) -> None:
+    page.goto(f"{server.base}/f/login")
+    page.fill("#email", FACILITATOR[0])
+    page.fill("#password", FACILITATOR[1])
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(re.compile(r".*/f$"))
+
+
+def join(page: Page, server: Server, code: str, name: str) -> None:
+    page.goto(f"{server.base}/j/{code}")
+    page.fill("#name", name)
+    page.locator("#join-form button[type=submit]").click()
+    page.wait_for_url(re.compile(r".*/m$"))
+    expect(page.locator("#stage")).to_be_visible()
+
+
+def next_phase(console: Page, expected_phase_text: str) -> None:
+    console.locator("#console-live button.primary").first.click()
+    expect(console.locator("#console-live .pill").first).to_have_text(expected_phase_text)
+

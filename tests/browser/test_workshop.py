@@ -1,0 +1,177 @@
+"""A whole workshop in real Chromium: a facilitator, a projector and ten phones, no reloads."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import (
+    LAPTOP,
+    PHONE,
+    PROJECTOR,
+    join,
+    log_in,
+    next_phase,
+    open_page,
+    shot,
+)
+from tests.support import Server
+
+pytestmark = pytest.mark.browser
+
+NAMES = ["Ali", "Bo", "Cira", "Dina", "Emil", "Fie", "Gustav", "Hiba", "Ida", "Jonas"]
+
+
+def start_workshop(console: Page, server: Server, budget: str = "15.000") -> tuple[str, str]:
+    """Through the facilitator's pages: a group, a workshop, a round. Returns code, screen URL."""
+    log_in(console, server)
+    console.fill("#g-name", "Holdet i Aarhus")
+    console.fill("#g-amount", "60.000")
+    console.get_by_role("button", name="Opret gruppe").click()
+    expect(console.locator("main")).to_contain_text("Holdet i Aarhus")
+    console.locator("input[name=title]").first.fill("Workshop 1")
+    console.get_by_role("button", name="Start workshop").click()
+    console.wait_for_url(re.compile(r".*/f/workshops/.+"))
+    console.fill("#r-title", "Hvad skal puljen bruges til?")
+    console.fill("#r-budget", budget)
+    console.get_by_role("button", name="Opret runde").click()
+    expect(console.locator("#console-live .pill").first).to_have_text("Gøres klar")
+    code = console.locator(".code-inline").inner_text()
+    screen_url = console.get_by_role("link", name="Åbn den fælles skærm").get_attribute("href")
+    assert screen_url
+    return code, screen_url
+
+
+def propose(phone: Page, title: str, amount: str, how: str, category: str) -> None:
+    phone.fill("#p-title", title)
+    phone.fill("#p-amount", amount)
+    phone.fill("#p-how", how)
+    phone.select_option("#p-category", category)
+    phone.locator("#proposal-form button[type=submit]").click()
+    expect(phone.locator("#proposal-form .notice")).to_be_visible()
+    expect(phone.locator("#p-title")).to_have_value("")
+
+
+def vote(phone: Page, titles: list[str]) -> None:
+    for title in titles:
+        phone.locator("label.tap", has_text=title).click()
+    expect(phone.locator("#picked")).to_have_text(str(len(titles)))
+    phone.locator("#ballot-form button[type=submit]").click()
+    expect(phone.locator("#ballot-state")).to_contain_text("Din stemme er afgivet")
+
+
+def test_a_facilitator_a_projector_and_ten_phones_run_a_whole_round(
+    browser: Browser, server: Server
+) -> None:
+    console = open_page(browser, LAPTOP)
+    code, screen_url = start_workshop(console, server)
+    shot(console, "console-start")
+
+    screen = open_page(browser, PROJECTOR)
+    screen.goto(screen_url)
+    expect(screen.locator(".join-panel .code")).to_have_text(code)
+    assert screen.locator(".qr svg").count() == 1
+
+    phones = [open_page(browser, PHONE) for _ in NAMES]
+    phones[0].goto(f"{server.base}/j/{code}")
+    shot(phones[0], "phone-join")
+    for phone, name in zip(phones, NAMES, strict=True):
+        join(phone, server, code, name)
+    for page in [console, screen, *phones]:
+        page.evaluate("window.__noReload = true")
+    expect(screen.locator(".join-panel")).to_contain_text("10 er med")
+    expect(phones[0].locator("#stage")).to_contain_text("Venter på facilitatoren")
+
+    # Proposals: the phones get the form live; the screen shows each proposal as it comes.
+    next_phase(console, "Forslag")
+    for phone in phones:
+        expect(phone.locator("#proposal-form")).to_be_visible()
+    phones[3].locator("#proposal-form button[type=submit]").click()
+    expect(phones[3].locator("#p-title-error")).to_contain_text("Udfyld venligst title")
+    propose(phones[0], "Kørekort", "12.000", "Så kan jeg tage job som chauffør.", "licence")
+    propose(phones[1], "Bærbar", "6000", "Jeg skal bruge den på VUC.", "equipment")
+    propose(phones[2], "Buskort", "4.000,00", "Så kan jeg komme til praktik.", "transport")
+    for title in ("Kørekort", "Bærbar", "Buskort"):
+        expect(screen.locator("#screen .cards")).to_contain_text(title)
+    expect(phones[9].locator("#proposal-list")).to_contain_text("Buskort")
+    shot(screen, "screen-proposing")
+    shot(phones[0], "phone-proposing")
+
+    # Talk it over: comments arrive live; a hurtful one is hidden everywhere at once.
+    next_phase(console, "Snak om det")
+    laptop_card = phones[3].locator("li.card", has_text="Bærbar")
+    laptop_card.locator("textarea").fill("God idé, den kan bruges til meget.")
+    laptop_card.get_by_role("button", name="Kommentér").click()
+    expect(phones[0].locator("li.card", has_text="Bærbar")).to_contain_text("God idé")
+    rude = phones[4].locator("li.card", has_text="Kørekort")
+    rude.locator("textarea").fill("Dumt forslag")
+    rude.get_by_role("button", name="Kommentér").click()
+    expect(phones[0].locator("li.card", has_text="Kørekort")).to_contain_text("Dumt forslag")
+    console.locator("li", has_text="Dumt forslag").get_by_role("button", name="Skjul").click()
+    expect(phones[0].locator("li.card", has_text="Kørekort")).not_to_contain_text("Dumt forslag")
+    expect(phones[4].locator("li.card", has_text="Kørekort")).not_to_contain_text("Dumt forslag")
+    expect(screen.locator("body")).not_to_contain_text("Dumt forslag")
+    shot(phones[3], "phone-discussing")
+    shot(console, "console-discussing")
+
+    # Voting: the screen counts ballots, never shows them.
+    next_phase(console, "Afstemning")
+    approvals = {i: [] for i in range(10)}  # type: dict[int, list[str]]
+    for i in range(0, 6):
+        approvals[i].append("Kørekort")
+    for i in range(3, 10):
+        approvals[i].append("Buskort")
+    for i in (1, 2):
+        approvals[i].append("Bærbar")
+    for i, phone in enumerate(phones):
+        vote(phone, approvals[i])
+        expect(screen.locator("#screen-voted")).to_have_text(f"{i + 1} af 10 har stemt")
+    shot(phones[5], "phone-voting")
+    shot(screen, "screen-voting")
+
+    # Closed: greedy by approvals within 15.000 kr.: Buskort (7), then Kørekort (6) no longer
+    # fits, then Bærbar (2) does.
+    next_phase(console, "Resultat")
+    result = screen.locator("#screen .result")
+    expect(result.locator(".funded")).to_have_count(2)
+    expect(result).to_contain_text("Får penge: 7 af 10 stemte for.")
+    expect(result.locator(".not-funded")).to_contain_text(
+        "Får ikke penge: det koster 12.000,00\xa0kr., og der var kun 11.000,00\xa0kr. tilbage."
+    )
+    for phone in phones:
+        expect(phone.locator("#stage .result .funded")).to_have_count(2)
+    shot(screen, "screen-result")
+    shot(phones[0], "phone-result")
+    shot(console, "console-result")
+
+    for page in [console, screen, *phones]:
+        assert page.evaluate("window.__noReload") is True  # nothing was reloaded
+        assert page.js_errors == []  # type: ignore[attr-defined]
+    assert "Reserveret\n10.000,00" in screen.locator(".pot").inner_text()  # 4.000 + 6.000
+    assert "50.000,00" in screen.locator(".pot").inner_text()
+
+
+def test_tap_targets_are_big_enough_and_a_320px_phone_does_not_scroll_sideways(
+    browser: Browser, server: Server
+) -> None:
+    console = open_page(browser, LAPTOP)
+    code, _ = start_workshop(console, server)
+    next_phase(console, "Forslag")
+    phone = open_page(browser, {"width": 320, "height": 640})
+    join(phone, server, code, "Lille")
+    propose(phone, "Kursus i Excel", "1500", "Det står i mange jobopslag.", "course")
+    next_phase(console, "Snak om det")
+    next_phase(console, "Afstemning")
+    expect(phone.locator("#ballot-form")).to_be_visible()
+    too_small = phone.evaluate(
+        """() => [...document.querySelectorAll(
+                'button, input:not([type=checkbox]):not([type=hidden]), select, textarea, label.tap')]
+             .filter(el => el.offsetParent !== null)
+             .map(el => [el.outerHTML.slice(0, 60), el.getBoundingClientRect().height])
+             .filter(([, h]) => h < 44)"""
+    )
+    assert too_small == []
+    assert phone.evaluate("document.scrollingElement.scrollWidth") <= 320
+    shot(phone, "phone-320-voting")
