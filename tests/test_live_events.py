@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -181,7 +182,8 @@ def test_a_slow_subscriber_is_dropped_without_slowing_the_others() -> None:
             await slow.next_batch()
         return slow.dropped, received
 
-    dropped, received = asyncio.run(scenario())
+    with ThreadPoolExecutor(1) as pool:  # its own thread: other tests may hold a loop here
+        dropped, received = pool.submit(asyncio.run, scenario()).result()
     assert dropped and received == 20
 
 

@@ -7,6 +7,8 @@ once for its whole audience.
 
 from __future__ import annotations
 
+import asyncio
+
 import anyio
 from fastapi import APIRouter, WebSocket
 from starlette.concurrency import run_in_threadpool
@@ -25,6 +27,7 @@ from .deps import get_services
 from .errors import status_of
 
 router = APIRouter()
+HEARTBEAT_SECONDS = 15
 
 
 def _base_url(websocket: WebSocket, services: Services) -> str:
@@ -90,7 +93,10 @@ async def _serve(websocket: WebSocket, workshop_id: str, viewer: Viewer) -> None
 
             async def send_loop() -> None:
                 while True:
-                    item = await viewer.queue.get()
+                    try:
+                        item = await asyncio.wait_for(viewer.queue.get(), HEARTBEAT_SECONDS)
+                    except TimeoutError:
+                        item = ""  # a heartbeat: the page knows its socket is alive
                     if isinstance(item, int):
                         await websocket.close(code=item)
                         break

@@ -95,8 +95,36 @@
     document.body.classList.add("offline");
   });
 
-  /* Live connection state; a removed member or an expired login is sent away. */
-  document.addEventListener("htmx:wsOpen", function () { document.body.classList.remove("offline"); });
+  /* Live connection. The server sends something at least every 15 s; a socket that has been
+     silent for 40 s, or a phone that comes back online, is replaced by a fresh one, which
+     gets the current state on connect. A removed member or an expired login is sent away. */
+  var live = { socket: null, wrapper: null, lastHeard: Date.now() };
+
+  function reconnect() {
+    if (!live.wrapper || !live.socket) return;
+    var old = live.socket;
+    old.onclose = null;
+    old.onmessage = null;
+    old.onerror = null;
+    try { old.close(); } catch (e) { /* already gone */ }
+    live.socket = null;
+    live.wrapper.reconnect();
+  }
+
+  document.addEventListener("htmx:wsOpen", function (e) {
+    live.wrapper = e.detail.socketWrapper;
+    live.lastHeard = Date.now();
+    document.body.classList.remove("offline");
+  });
+  document.addEventListener("htmx:wsBeforeMessage", function () { live.lastHeard = Date.now(); });
+  setInterval(function () {
+    if (live.socket && live.socket.readyState === 1 && Date.now() - live.lastHeard > 40000) {
+      document.body.classList.add("offline");
+      reconnect();
+    }
+  }, 5000);
+  window.addEventListener("offline", function () { document.body.classList.add("offline"); });
+  window.addEventListener("online", reconnect);
   document.addEventListener("htmx:wsClose", function (e) {
     var code = e.detail.event && e.detail.event.code;
     var main = document.querySelector("[data-gone-url]");
@@ -106,7 +134,6 @@
     }
     document.body.classList.add("offline");
   });
-  window.addEventListener("online", function () { document.body.classList.remove("offline"); });
 
   function tickTimers() {
     document.querySelectorAll("[data-ends-at]").forEach(function (el) {
@@ -120,12 +147,15 @@
 
   document.addEventListener("htmx:load", function (e) { restoreAll(e.detail.elt); });
   document.addEventListener("htmx:oobAfterSwap", function () { restoreAll(document); });
-  document.addEventListener("DOMContentLoaded", function () {
-    if (window.htmx) {
-      htmx.config.wsReconnectDelay = function (retry) {
-        return Math.min(500 * Math.pow(2, retry), 8000) * (0.5 + Math.random() / 2);
-      };
-    }
-    restoreAll(document);
-  });
+  /* This script runs (deferred) after htmx and before htmx opens any socket. */
+  if (window.htmx) {
+    htmx.createWebSocket = function (url) {
+      live.socket = new WebSocket(url);
+      return live.socket;
+    };
+    htmx.config.wsReconnectDelay = function (retry) {
+      return Math.min(500 * Math.pow(2, retry), 8000) * (0.5 + Math.random() / 2);
+    };
+  }
+  document.addEventListener("DOMContentLoaded", function () { restoreAll(document); });
 })();

@@ -47,8 +47,14 @@ def server(tmp_path: Path) -> Iterator[Server]:
     running = Server(tmp_path)
     running.start()
     created = running.cli(
-        "user", "create", "--email", FACILITATOR[0], "--password", FACILITATOR[1],
-        "--role", "facilitator",
+        "user",
+        "create",
+        "--email",
+        FACILITATOR[0],
+        "--password",
+        FACILITATOR[1],
+        "--role",
+        "facilitator",
     )
     assert created.returncode == 0, created.stderr
     yield running
@@ -93,4 +99,3 @@ def join(page: Page, server: Server, code: str, name: str) -> None:
 def next_phase(console: Page, expected_phase_text: str) -> None:
     console.locator("#console-live button.primary").first.click()
     expect(console.locator("#console-live .pill").first).to_have_text(expected_phase_text)
-

@@ -167,7 +167,8 @@ def test_tap_targets_are_big_enough_and_a_320px_phone_does_not_scroll_sideways(
     expect(phone.locator("#ballot-form")).to_be_visible()
     too_small = phone.evaluate(
         """() => [...document.querySelectorAll(
-                'button, input:not([type=checkbox]):not([type=hidden]), select, textarea, label.tap')]
+                'button, input:not([type=checkbox]):not([type=hidden]), select, textarea,'
+                + ' label.tap')]
              .filter(el => el.offsetParent !== null)
              .map(el => [el.outerHTML.slice(0, 60), el.getBoundingClientRect().height])
              .filter(([, h]) => h < 44)"""
