@@ -56,6 +56,7 @@ class Room:
         self.base_url = base_url
         self.viewers: set[Viewer] = set()
         self._dirty = asyncio.Event()
+        self._changed = False  # events arrived (not only people coming and going)
         self._task = asyncio.create_task(self._run(), name=f"room {workshop_id}")
 
     def connected_members(self) -> set[str]:
@@ -63,7 +64,7 @@ class Room:
 
     def add(self, viewer: Viewer) -> None:
         self.viewers.add(viewer)
-        self._dirty.set()  # the console shows who is connected
+        self._dirty.set()  # the console shows who is connected (only the console)
 
     def discard(self, viewer: Viewer) -> None:
         self.viewers.discard(viewer)
@@ -95,11 +96,13 @@ class Room:
                 except Dropped:
                     hub.unsubscribe(subscription)
                     subscription = hub.subscribe(self.workshop_id)
+                    self._changed = True
                     self._dirty.set()
                     continue
                 for event in batch:
                     if event.type == "member.removed":
                         self._expel(str(event.payload.get("member_id")))
+                self._changed = True
                 self._dirty.set()
         finally:
             hub.unsubscribe(subscription)
@@ -110,7 +113,8 @@ class Room:
                 viewer.close(CLOSE_REMOVED)
 
     async def _flush(self) -> None:
-        viewers = list(self.viewers)
+        changed, self._changed = self._changed, False
+        viewers = [v for v in self.viewers if changed or v.audience is Audience.FACILITATORS]
         if not viewers:
             return
         connected = self.connected_members()

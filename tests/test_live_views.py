@@ -1,0 +1,108 @@
+"""The live browser views over websockets: rendered once per audience and pushed to many,
+bursts coalesced, and the page actions protected against cross-site requests."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from app.live import rooms
+from app.usecases.live import load_snapshot
+from tests.conftest import Api
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every snapshot a room reads (the per-connection first render reads its own)."""
+    calls: list[str] = []
+
+    def counting(services: Any, workshop_id: str) -> Any:
+        calls.append(workshop_id)
+        return load_snapshot(services, workshop_id)
+
+    monkeypatch.setattr(rooms, "load_snapshot", counting)
+    return calls
+
+
+def _members(api: Api, count: int) -> dict[str, Any]:
+    fac = api.user("fac@views.dk")
+    workshop = api.workshop(fac, api.group(fac)["id"])
+    round_id = api.round(fac, workshop["id"])["id"]
+    tokens = [api.join(workshop["code"], f"M{i}") for i in range(count)]
+    return {"fac": fac, "workshop": workshop, "round_id": round_id, "tokens": tokens}
+
+
+def test_one_change_is_read_once_and_sent_as_the_same_bytes_to_every_phone(
+    api: Api, counted: list[str]
+) -> None:
+    s = _members(api, 6)
+    workshop_id = s["workshop"]["id"]
+    screen_token = s["workshop"]["screen_url"].rsplit("/", 1)[1]
+    sockets = [
+        api.client.websocket_connect(
+            f"/ws/live/{workshop_id}", headers={"cookie": f"puljen_member={token}"}
+        )
+        for token in s["tokens"]
+    ]
+    screens = [api.client.websocket_connect(f"/ws/screen/{screen_token}") for _ in range(2)]
+    opened = [ws.__enter__() for ws in [*sockets, *screens]]
+    try:
+        for ws in opened:
+            assert 'id="' in ws.receive_text()  # each page's own first render
+        time.sleep(0.3)  # let the presence flush after the connections settle
+        before = len(counted)
+        api.phase(s["fac"], s["round_id"], "proposing")
+        member_pushes = {ws.receive_text() for ws in opened[:6]}
+        screen_pushes = {ws.receive_text() for ws in opened[6:]}
+    finally:
+        for ws in opened:
+            ws.__exit__(None, None, None)
+    assert len(member_pushes) == 1 and len(screen_pushes) == 1  # rendered once per audience
+    (member_html,) = member_pushes
+    assert 'id="proposal-form"' in member_html and 'id="stage"' in member_html
+    assert 'id="screen"' in next(iter(screen_pushes))
+    assert 0 < len(counted) - before <= 2  # one read per flush, not one per connection
+
+
+def test_a_burst_of_ballots_is_coalesced(api: Api, counted: list[str]) -> None:
+    s = _members(api, 6)
+    api.phase(s["fac"], s["round_id"], "proposing")
+    proposal = api.propose(s["tokens"][0], s["round_id"], "Kursus", 1000)
+    api.phase(s["fac"], s["round_id"], "discussing")
+    api.phase(s["fac"], s["round_id"], "voting")
+    screen_token = s["workshop"]["screen_url"].rsplit("/", 1)[1]
+    with api.client.websocket_connect(f"/ws/screen/{screen_token}") as ws:
+        assert "0 af 6 har stemt" in ws.receive_text()
+        time.sleep(0.3)
+        before = len(counted)
+        started = time.monotonic()
+        for _round in range(5):
+            for token in s["tokens"]:
+                api.vote(token, s["round_id"], [proposal])
+        elapsed = time.monotonic() - started
+        time.sleep(0.5)
+        flushes = len(counted) - before
+        last = ""
+        for _ in range(flushes):
+            last = ws.receive_text()
+    assert flushes < 30  # thirty ballots, fewer renders
+    assert flushes <= elapsed / rooms.PUSH_INTERVAL + 3  # at most ~10 pushes a second
+    assert "6 af 6 har stemt" in last
+
+
+def test_page_actions_need_the_csrf_token(api: Api) -> None:
+    s = _members(api, 1)
+    api.client.cookies.set("puljen_member", s["tokens"][0])
+    api.client.cookies.set("puljen_csrf", "the-token")
+    api.phase(s["fac"], s["round_id"], "proposing")
+    path = f"/m/rounds/{s['round_id']}/proposals"
+    form = {"title": "Kursus", "amount": "100", "how_it_helps": "job", "category": "course"}
+    refused = api.client.post(path, data=form)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "csrf_failed"
+    wrong = api.client.post(path, data=form, headers={"X-CSRF-Token": "another"})
+    assert wrong.status_code == 403
+    accepted = api.client.post(path, data=form, headers={"X-CSRF-Token": "the-token"})
+    assert accepted.status_code == 200 and "proposal-form" in accepted.text
+    assert len(api.ok("GET", f"/api/v1/rounds/{s['round_id']}", s["fac"])["proposals"]) == 1
