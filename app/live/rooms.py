@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from dataclasses import dataclass, field
 
 from starlette.concurrency import run_in_threadpool
@@ -19,6 +20,8 @@ from app.live.hub import Dropped, Hub
 from app.usecases.live import load_snapshot
 from app.usecases.unit import Services
 from app.views import Audience, push, stage_key
+
+log = logging.getLogger(__name__)
 
 PUSH_INTERVAL = 0.1  # seconds: coalesce bursts to at most ~10 pushes per second
 VIEWER_QUEUE = 32
@@ -82,7 +85,10 @@ class Room:
             while True:
                 await self._dirty.wait()
                 self._dirty.clear()
-                await self._flush()
+                try:
+                    await self._flush()
+                except Exception:  # one bad render must not silence the room for good
+                    log.exception("live push failed for workshop %s", self.workshop_id)
                 await asyncio.sleep(PUSH_INTERVAL)
         finally:
             pump.cancel()
