@@ -99,3 +99,21 @@ def join(page: Page, server: Server, code: str, name: str) -> None:
 def next_phase(console: Page, expected_phase_text: str) -> None:
     console.locator("#console-live button.primary").first.click()
     expect(console.locator("#console-live .pill").first).to_have_text(expected_phase_text)
+
+
+def text(language: str, msgid: str, **params: object) -> str:
+    """What the app says for ``msgid`` in ``language`` (so a test reads in either language)."""
+    from app.i18n import format_money, translations
+
+    said = translations(language).gettext(msgid)
+    params = {
+        k: format_money(v, "DKK", language) if k.endswith("_kr") and isinstance(v, int) else v
+        for k, v in params.items()
+    }
+    params = {k.removesuffix("_kr"): v for k, v in params.items()}
+    if "%(" in msgid:
+        return said % params
+    return said.format(**params) if params else said
+
+
+LOCALES = {"da": "da-DK", "en": "en-GB"}

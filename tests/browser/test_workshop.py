@@ -7,8 +7,11 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from app.i18n import format_money
+from app.labels import PHASES
 from tests.browser.conftest import (
     LAPTOP,
+    LOCALES,
     PHONE,
     PROJECTOR,
     join,
@@ -16,6 +19,7 @@ from tests.browser.conftest import (
     next_phase,
     open_page,
     shot,
+    text,
 )
 from tests.support import Server
 
@@ -24,22 +28,26 @@ pytestmark = pytest.mark.browser
 NAMES = ["Ali", "Bo", "Cira", "Dina", "Emil", "Fie", "Gustav", "Hiba", "Ida", "Jonas"]
 
 
-def start_workshop(console: Page, server: Server, budget: str = "15.000") -> tuple[str, str]:
+def start_workshop(
+    console: Page, server: Server, budget: str = "15.000", lang: str = "da"
+) -> tuple[str, str]:
     """Through the facilitator's pages: a group, a workshop, a round. Returns code, screen URL."""
     log_in(console, server)
     console.fill("#g-name", "Holdet i Aarhus")
     console.fill("#g-amount", "60.000")
-    console.get_by_role("button", name="Opret gruppe").click()
+    console.get_by_role("button", name=text(lang, "Create group")).click()
     expect(console.locator("main")).to_contain_text("Holdet i Aarhus")
     console.locator("input[name=title]").first.fill("Workshop 1")
-    console.get_by_role("button", name="Start workshop").click()
+    console.locator("select[name=language]").first.select_option(lang)
+    console.get_by_role("button", name=text(lang, "Start workshop")).click()
     console.wait_for_url(re.compile(r".*/f/workshops/.+"))
     console.fill("#r-title", "Hvad skal puljen bruges til?")
     console.fill("#r-budget", budget)
-    console.get_by_role("button", name="Opret runde").click()
-    expect(console.locator("#console-live .pill").first).to_have_text("Gøres klar")
+    console.get_by_role("button", name=text(lang, "Create round")).click()
+    expect(console.locator("#console-live .pill").first).to_have_text(text(lang, PHASES["draft"]))
     code = console.locator(".code-inline").inner_text()
-    screen_url = console.get_by_role("link", name="Åbn den fælles skærm").get_attribute("href")
+    link = console.get_by_role("link", name=text(lang, "Open the shared screen"))
+    screen_url = link.get_attribute("href")
     assert screen_url
     return code, screen_url
 
@@ -54,70 +62,79 @@ def propose(phone: Page, title: str, amount: str, how: str, category: str) -> No
     expect(phone.locator("#p-title")).to_have_value("")
 
 
-def vote(phone: Page, titles: list[str]) -> None:
+def vote(phone: Page, titles: list[str], lang: str = "da") -> None:
     for title in titles:
         phone.locator("label.tap", has_text=title).click()
     expect(phone.locator("#picked")).to_have_text(str(len(titles)))
     phone.locator("#ballot-form button[type=submit]").click()
-    expect(phone.locator("#ballot-state")).to_contain_text("Din stemme er afgivet")
+    expect(phone.locator("#ballot-state")).to_have_text(
+        text(lang, "Your vote is in. You can change it until voting ends.")
+    )
 
 
+@pytest.mark.parametrize("lang", ["da", "en"])
 def test_a_facilitator_a_projector_and_ten_phones_run_a_whole_round(
-    browser: Browser, server: Server
+    browser: Browser, server: Server, lang: str
 ) -> None:
-    console = open_page(browser, LAPTOP)
-    code, screen_url = start_workshop(console, server)
-    shot(console, "console-start")
+    locale = LOCALES[lang]
+    console = open_page(browser, LAPTOP, locale)
+    code, screen_url = start_workshop(console, server, lang=lang)
+    shot(console, f"console-start-{lang}")
 
-    screen = open_page(browser, PROJECTOR)
+    screen = open_page(browser, PROJECTOR, locale)
     screen.goto(screen_url)
     expect(screen.locator(".join-panel .code")).to_have_text(code)
     assert screen.locator(".qr svg").count() == 1
 
-    phones = [open_page(browser, PHONE) for _ in NAMES]
+    phones = [open_page(browser, PHONE, locale) for _ in NAMES]
     phones[0].goto(f"{server.base}/j/{code}")
-    shot(phones[0], "phone-join")
+    shot(phones[0], f"phone-join-{lang}")
     for phone, name in zip(phones, NAMES, strict=True):
         join(phone, server, code, name)
     for page in [console, screen, *phones]:
         page.evaluate("window.__noReload = true")
-    expect(screen.locator(".join-panel")).to_contain_text("10 er med")
-    expect(phones[0].locator("#stage")).to_contain_text("Venter på facilitatoren")
+    expect(screen.locator(".join-panel")).to_contain_text(
+        text(lang, "%(count)s have joined", count=10)
+    )
+    expect(phones[0].locator("#stage")).to_contain_text(text(lang, "Waiting for the facilitator…"))
 
     # Proposals: the phones get the form live; the screen shows each proposal as it comes.
-    next_phase(console, "Forslag")
+    next_phase(console, text(lang, PHASES["proposing"]))
     for phone in phones:
         expect(phone.locator("#proposal-form")).to_be_visible()
     phones[3].locator("#proposal-form button[type=submit]").click()
-    expect(phones[3].locator("#p-title-error")).to_contain_text("Udfyld venligst title")
+    expect(phones[3].locator("#p-title-error")).to_have_text(
+        text(lang, "Please fill in {field}.", field="title")
+    )
     propose(phones[0], "Kørekort", "12.000", "Så kan jeg tage job som chauffør.", "licence")
     propose(phones[1], "Bærbar", "6000", "Jeg skal bruge den på VUC.", "equipment")
     propose(phones[2], "Buskort", "4.000,00", "Så kan jeg komme til praktik.", "transport")
     for title in ("Kørekort", "Bærbar", "Buskort"):
         expect(screen.locator("#screen .cards")).to_contain_text(title)
     expect(phones[9].locator("#proposal-list")).to_contain_text("Buskort")
-    shot(screen, "screen-proposing")
-    shot(phones[0], "phone-proposing")
+    shot(screen, f"screen-proposing-{lang}")
+    shot(phones[0], f"phone-proposing-{lang}")
 
     # Talk it over: comments arrive live; a hurtful one is hidden everywhere at once.
-    next_phase(console, "Snak om det")
+    next_phase(console, text(lang, PHASES["discussing"]))
     laptop_card = phones[3].locator("li.card", has_text="Bærbar")
     laptop_card.locator("textarea").fill("God idé, den kan bruges til meget.")
-    laptop_card.get_by_role("button", name="Kommentér").click()
+    laptop_card.get_by_role("button", name=text(lang, "Comment")).click()
     expect(phones[0].locator("li.card", has_text="Bærbar")).to_contain_text("God idé")
     rude = phones[4].locator("li.card", has_text="Kørekort")
     rude.locator("textarea").fill("Dumt forslag")
-    rude.get_by_role("button", name="Kommentér").click()
+    rude.get_by_role("button", name=text(lang, "Comment")).click()
     expect(phones[0].locator("li.card", has_text="Kørekort")).to_contain_text("Dumt forslag")
-    console.locator("li", has_text="Dumt forslag").get_by_role("button", name="Skjul").click()
+    hide = text(lang, "Hide")
+    console.locator("li", has_text="Dumt forslag").get_by_role("button", name=hide).click()
     expect(phones[0].locator("li.card", has_text="Kørekort")).not_to_contain_text("Dumt forslag")
     expect(phones[4].locator("li.card", has_text="Kørekort")).not_to_contain_text("Dumt forslag")
     expect(screen.locator("body")).not_to_contain_text("Dumt forslag")
-    shot(phones[3], "phone-discussing")
-    shot(console, "console-discussing")
+    shot(phones[3], f"phone-discussing-{lang}")
+    shot(console, f"console-discussing-{lang}")
 
     # Voting: the screen counts ballots, never shows them.
-    next_phase(console, "Afstemning")
+    next_phase(console, text(lang, PHASES["voting"]))
     approvals = {i: [] for i in range(10)}  # type: dict[int, list[str]]
     for i in range(0, 6):
         approvals[i].append("Kørekort")
@@ -126,31 +143,37 @@ def test_a_facilitator_a_projector_and_ten_phones_run_a_whole_round(
     for i in (1, 2):
         approvals[i].append("Bærbar")
     for i, phone in enumerate(phones):
-        vote(phone, approvals[i])
-        expect(screen.locator("#screen-voted")).to_have_text(f"{i + 1} af 10 har stemt")
-    shot(phones[5], "phone-voting")
-    shot(screen, "screen-voting")
+        vote(phone, approvals[i], lang)
+        expect(screen.locator("#screen-voted")).to_have_text(
+            text(lang, "%(ballots)s of %(members)s have voted", ballots=i + 1, members=10)
+        )
+    shot(phones[5], f"phone-voting-{lang}")
+    shot(screen, f"screen-voting-{lang}")
 
     # Closed: greedy by approvals within 15.000 kr.: Buskort (7), then Kørekort (6) no longer
     # fits, then Bærbar (2) does.
-    next_phase(console, "Resultat")
+    next_phase(console, text(lang, PHASES["closed"]))
     result = screen.locator("#screen .result")
     expect(result.locator(".funded")).to_have_count(2)
-    expect(result).to_contain_text("Får penge: 7 af 10 stemte for.")
+    funded = "Funded: {approvals} of {voters} approved it."
+    expect(result).to_contain_text(text(lang, funded, approvals=7, voters=10))
+    not_funded = "Not funded: only {left} was left and it costs {amount}."
     expect(result.locator(".not-funded")).to_contain_text(
-        "Får ikke penge: det koster 12.000,00\xa0kr., og der var kun 11.000,00\xa0kr. tilbage."
+        text(lang, not_funded, left_kr=11_000_00, amount_kr=12_000_00)
     )
     for phone in phones:
         expect(phone.locator("#stage .result .funded")).to_have_count(2)
-    shot(screen, "screen-result")
-    shot(phones[0], "phone-result")
-    shot(console, "console-result")
+    shot(screen, f"screen-result-{lang}")
+    shot(phones[0], f"phone-result-{lang}")
+    shot(console, f"console-result-{lang}")
 
     for page in [console, screen, *phones]:
         assert page.evaluate("window.__noReload") is True  # nothing was reloaded
         assert page.js_errors == []  # type: ignore[attr-defined]
-    assert "Reserveret\n10.000,00" in screen.locator(".pot").inner_text()  # 4.000 + 6.000
-    assert "50.000,00" in screen.locator(".pot").inner_text()
+    pot = screen.locator(".pot").inner_text()
+    reserved = format_money(10_000_00, "DKK", lang)  # 4.000 + 6.000
+    assert f"{text(lang, 'Reserved')}\n{reserved}" in pot
+    assert format_money(50_000_00, "DKK", lang) in pot
 
 
 def test_tap_targets_are_big_enough_and_a_320px_phone_does_not_scroll_sideways(
