@@ -158,3 +158,26 @@ def test_a_phone_switched_to_english_has_no_danish_left(browser: Browser, server
     expect(phone.locator("#stage .result")).to_contain_text("Not funded: nobody approved it.")
     _assert_no_danish(phone)
     shot(phone, "phone-english-result")
+
+
+def test_a_half_written_proposal_survives_a_reload_and_a_phase_push(
+    browser: Browser, server: Server
+) -> None:
+    setup = api_workshop(server)
+    phase(server, setup, "proposing")
+    phone = open_page(browser, PHONE)
+    join(phone, server, setup["code"], "Nora")
+    phone.fill("#p-title", "Svømmekursus")
+    phone.fill("#p-how", "Jeg vil være livredder.")
+    phone.reload()  # the phone locks, the browser reloads the tab, …
+    expect(phone.locator("#p-title")).to_have_value("Svømmekursus")
+    expect(phone.locator("#p-how")).to_have_value("Jeg vil være livredder.")
+    api_member_proposes(server, setup, ["Kursus"])  # … and others' proposals arrive live
+    expect(phone.locator("#proposal-list")).to_contain_text("Kursus")
+    expect(phone.locator("#p-title")).to_have_value("Svømmekursus")
+    phone.fill("#p-amount", "900")
+    phone.locator("#proposal-form button[type=submit]").click()
+    expect(phone.locator("#proposal-list")).to_contain_text("Svømmekursus")
+    expect(phone.locator("#p-title")).to_have_value("")  # sent: the draft is gone
+    phone.reload()
+    expect(phone.locator("#p-title")).to_have_value("")
