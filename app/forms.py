@@ -17,14 +17,17 @@ def parse_kroner(text: str, field: str = "amount_minor") -> int:
     ``1.500,50`` and ``12.50`` are all understood; anything else is refused."""
     raw = text.strip().lower().removesuffix("kr.").removesuffix("kr").strip()
     raw = raw.replace("\u00a0", "").replace(" ", "")
+    if not re.fullmatch(r"[0-9.,]{1,15}", raw):
+        raise InvalidInput(KRONER_HINT, field=field)
     if "," in raw:
         raw = raw.replace(".", "").replace(",", ".")
     elif _THOUSANDS_DOT.match(raw):
         raw = raw.replace(".", "")
     try:
         amount = Decimal(raw)
+        exact = amount == amount.quantize(Decimal("0.01"))
     except InvalidOperation:
-        amount = Decimal("NaN")
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        raise InvalidInput(KRONER_HINT, field=field) from None
+    if amount <= 0 or not exact:
         raise InvalidInput(KRONER_HINT, field=field)
     return int(amount * 100)

@@ -179,12 +179,18 @@ def initial(
     connected: Collection[str],
     me: MemberRow | None = None,
     ballot: Iterable[str] | None = None,
+    with_stage: bool = True,
 ) -> str:
-    """The full live state for one connection that has just (re)connected."""
+    """The full live state for one connection that has just (re)connected; a member's stage
+    only ``with_stage`` (a page that already shows it keeps its forms and focus)."""
     page = Page(csrf="", language=language)
     if audience is Audience.MEMBERS:
         context = _member_context(page, snap, me, set(ballot) if ballot is not None else None)
-        return render_blocks("member.html", ["status", "stage"], language, context)
+        blocks = _member_live_blocks(snap, stage_changed=with_stage)
+        html = render_blocks("member.html", blocks, language, context)
+        if not with_stage and snap.round is not None and snap.round.phase == "discussing":
+            html += comment_lists(snap, language)
+        return html
     return push(
         audience, language, snap, stage_changed=True, base_url=base_url, connected=connected
     )

@@ -32,9 +32,10 @@ def _danish() -> dict[str, str]:
     danish: dict[str, str] = {}
     for m in catalog:
         if m.id and not m.fuzzy:
-            key = m.id if isinstance(m.id, str) else m.id[0]
+            ids = [m.id] if isinstance(m.id, str) else list(m.id)
             forms = [m.string] if isinstance(m.string, str) else list(m.string or [""])
-            danish[str(key)] = str(forms[0])
+            for index, key in enumerate(ids):  # a plural's forms translate its two msgids
+                danish[str(key)] = str(forms[min(index, len(forms) - 1)])
     return danish
 
 

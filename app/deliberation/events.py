@@ -20,6 +20,7 @@ __all__ = [
     "MemberRemoved",
     "ResultPublished",
     "RoundCreated",
+    "ScreenRotated",
     "SpotlightChanged",
     "TimerChanged",
 ]
@@ -110,3 +111,10 @@ class TimerChanged(Event):
 class SpotlightChanged(Event):
     type: ClassVar[str] = "spotlight.changed"
     proposal_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenRotated(Event):
+    """The screen URL changed: screens open with the old one are closed."""
+
+    type: ClassVar[str] = "screen.rotated"

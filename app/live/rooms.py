@@ -12,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from starlette.concurrency import run_in_threadpool
 
+from app.deliberation.errors import NotFound
 from app.live.hub import Dropped, Hub
-from app.usecases.live import load_snapshot
+from app.usecases.live import Snapshot, load_snapshot
 from app.usecases.unit import Services
 from app.views import Audience, push, stage_key
 
@@ -26,7 +28,9 @@ log = logging.getLogger(__name__)
 PUSH_INTERVAL = 0.1  # seconds: coalesce bursts to at most ~10 pushes per second
 VIEWER_QUEUE = 32
 CLOSE_TOO_SLOW = 1013
+CLOSE_UNAUTHORISED = 4401
 CLOSE_REMOVED = 4403
+CLOSE_GONE = 4404
 
 
 @dataclass(eq=False)
@@ -37,6 +41,7 @@ class Viewer:
     language: str
     member_id: str | None = None
     stage: tuple[str, str] | None = None  # the stage this page shows (see views.stage_key)
+    catch_up: bool = True  # owed one push: things may have changed since its first render
     queue: asyncio.Queue[str | int] = field(default_factory=lambda: asyncio.Queue(VIEWER_QUEUE + 1))
 
     def send(self, html: str) -> None:
@@ -53,10 +58,10 @@ class Viewer:
 
 
 class Room:
-    def __init__(self, workshop_id: str, services: Services, base_url: str) -> None:
+    def __init__(self, workshop_id: str, services: Services, base_url: str | None) -> None:
         self.workshop_id = workshop_id
         self.services = services
-        self.base_url = base_url
+        self.base_url = base_url or ""
         self.viewers: set[Viewer] = set()
         self._dirty = asyncio.Event()
         self._changed = False  # events arrived (not only people coming and going)
@@ -65,13 +70,15 @@ class Room:
     def connected_members(self) -> set[str]:
         return {v.member_id for v in self.viewers if v.member_id}
 
-    def add(self, viewer: Viewer) -> None:
+    def add(self, viewer: Viewer, base_url: str | None) -> None:
+        if base_url:
+            self.base_url = base_url
         self.viewers.add(viewer)
-        self._dirty.set()  # the console shows who is connected (only the console)
+        self._dirty.set()  # catch the new page up on what happened since its first render
 
     def discard(self, viewer: Viewer) -> None:
         self.viewers.discard(viewer)
-        self._dirty.set()
+        self._dirty.set()  # the console shows who is connected (only the console)
 
     async def close(self) -> None:
         self._task.cancel()
@@ -79,81 +86,101 @@ class Room:
             await self._task
 
     async def _run(self) -> None:
-        hub: Hub = self.services.hub
-        pump = asyncio.create_task(self._pump(hub))
+        pump = asyncio.create_task(self._pump(self.services.hub))
         try:
             while True:
                 await self._dirty.wait()
                 self._dirty.clear()
+                changed, self._changed = self._changed, False
                 try:
-                    await self._flush()
+                    await self._flush(changed)
+                except NotFound:  # the workshop is gone: so are its pages
+                    for viewer in list(self.viewers):
+                        viewer.close(CLOSE_GONE)
                 except Exception:  # one bad render must not silence the room for good
                     log.exception("live push failed for workshop %s", self.workshop_id)
+                    self._changed = self._changed or changed  # try again with the next change
                 await asyncio.sleep(PUSH_INTERVAL)
         finally:
             pump.cancel()
 
     async def _pump(self, hub: Hub) -> None:
-        subscription = hub.subscribe(self.workshop_id)
-        try:
-            while True:
-                try:
+        """Turn the hub's events into 'something changed', for as long as the room lives."""
+        while True:
+            subscription = hub.subscribe(self.workshop_id)
+            try:
+                while True:
                     batch = await subscription.next_batch()
-                except Dropped:
-                    hub.unsubscribe(subscription)
-                    subscription = hub.subscribe(self.workshop_id)
+                    for event in batch:
+                        self._react(event.type, event.payload)
                     self._changed = True
                     self._dirty.set()
-                    continue
-                for event in batch:
-                    if event.type == "member.removed":
-                        self._expel(str(event.payload.get("member_id")))
-                self._changed = True
-                self._dirty.set()
-        finally:
-            hub.unsubscribe(subscription)
+            except Dropped:
+                pass  # fell behind: resubscribe and refresh everything below
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("live events failed for workshop %s", self.workshop_id)
+            finally:
+                hub.unsubscribe(subscription)
+            self._changed = True
+            self._dirty.set()
 
-    def _expel(self, member_id: str) -> None:
+    def _react(self, kind: str, payload: dict[str, object]) -> None:
+        if kind == "member.removed":
+            self._close_where(lambda v: v.member_id == payload.get("member_id"), CLOSE_REMOVED)
+        elif kind == "screen.rotated":
+            self._close_where(lambda v: v.audience is Audience.SCREEN, CLOSE_UNAUTHORISED)
+
+    def _close_where(self, which: Callable[[Viewer], bool], code: int) -> None:
         for viewer in list(self.viewers):
-            if viewer.member_id == member_id:
-                viewer.close(CLOSE_REMOVED)
+            if which(viewer):
+                viewer.close(code)
 
-    async def _flush(self) -> None:
-        changed, self._changed = self._changed, False
-        viewers = [v for v in self.viewers if changed or v.audience is Audience.FACILITATORS]
+    async def _flush(self, changed: bool) -> None:
+        viewers = [
+            v for v in self.viewers if changed or v.catch_up or v.audience is Audience.FACILITATORS
+        ]
         if not viewers:
             return
+        stages = {v: v.stage for v in viewers}  # read here, on the loop, not in the worker
         connected = self.connected_members()
-        key, pushes = await run_in_threadpool(self._render, viewers, connected)
+        snap, key, pushes = await run_in_threadpool(self._render, stages, connected)
+        members = {m.id for m in snap.members}
         for viewer in viewers:
-            stage_changed = viewer.audience is Audience.MEMBERS and viewer.stage != key
-            html = pushes.get((viewer.audience, viewer.language, stage_changed))
+            if viewer.member_id is not None and viewer.member_id not in members:
+                viewer.close(CLOSE_REMOVED)  # also if the removal event itself was missed
+                continue
+            html = pushes[_variant(viewer, stages[viewer], key)]
             viewer.stage = key
+            viewer.catch_up = False
             if html:
                 viewer.send(html)
 
     def _render(
-        self, viewers: list[Viewer], connected: set[str]
-    ) -> tuple[tuple[str, str], dict[tuple[Audience, str, bool], str]]:
+        self, stages: dict[Viewer, tuple[str, str] | None], connected: set[str]
+    ) -> tuple[Snapshot, tuple[str, str], dict[tuple[Audience, str, bool], str]]:
         """One snapshot; each variant (audience, language, new stage or not) rendered once."""
         snap = load_snapshot(self.services, self.workshop_id)
         key = stage_key(snap)
-        variants = {
-            (v.audience, v.language, v.audience is Audience.MEMBERS and v.stage != key)
-            for v in viewers
-        }
         pushes = {
-            (audience, language, stage_changed): push(
-                audience,
-                language,
+            variant: push(
+                variant[0],
+                variant[1],
                 snap,
-                stage_changed=stage_changed,
+                stage_changed=variant[2],
                 base_url=self.base_url,
                 connected=connected,
             )
-            for audience, language, stage_changed in variants
+            for variant in {_variant(v, stage, key) for v, stage in stages.items()}
         }
-        return key, pushes
+        return snap, key, pushes
+
+
+def _variant(
+    viewer: Viewer, stage: tuple[str, str] | None, key: tuple[str, str]
+) -> tuple[Audience, str, bool]:
+    return (viewer.audience, viewer.language, viewer.audience is Audience.MEMBERS and stage != key)
 
 
 class Rooms:
@@ -163,11 +190,11 @@ class Rooms:
         self.services = services
         self._rooms: dict[str, Room] = {}
 
-    def enter(self, workshop_id: str, viewer: Viewer, base_url: str) -> Room:
+    def enter(self, workshop_id: str, viewer: Viewer, base_url: str | None) -> Room:
         room = self._rooms.get(workshop_id)
         if room is None:
             room = self._rooms[workshop_id] = Room(workshop_id, self.services, base_url)
-        room.add(viewer)
+        room.add(viewer, base_url)
         return room
 
     async def leave(self, room: Room, viewer: Viewer) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Annotated
 
@@ -24,6 +25,7 @@ CSRF_COOKIE = "puljen_csrf"
 LANGUAGE_COOKIE = "puljen_lang"
 CSRF_HEADER = "x-csrf-token"
 YEAR = 365 * 24 * 3600
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
 def language_of(connection: HTTPConnection) -> str:
@@ -35,7 +37,9 @@ def language_of(connection: HTTPConnection) -> str:
 
 def page_of(request: Request) -> Page:
     """The page's CSRF token (a new one if the browser has none) and language."""
-    token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+    token = request.cookies.get(CSRF_COOKIE) or ""
+    if not _TOKEN.fullmatch(token):
+        token = secrets.token_urlsafe(24)
     request.state.csrf = token
     return Page(csrf=token, language=language_of(request))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
@@ -79,7 +80,11 @@ def _user_row(services: ServicesDep, user_id: str | None) -> UserRow:
 
 
 @router.get("", response_class=HTMLResponse)
-def home(request: Request, services: ServicesDep, error: str = "") -> Response:
+def home(request: Request, services: ServicesDep) -> Response:
+    return _home_page(request, services)
+
+
+def _home_page(request: Request, services: ServicesDep, error: str = "") -> Response:
     actor = optional(user_actor, services, request)
     if actor is None:
         return RedirectResponse("/f/login", status_code=303)
@@ -113,7 +118,7 @@ def create_group(
             currency="DKK",
         )
     except DeliberationError as error:
-        return home(request, services, error=message(error, page_of(request).language))
+        return _home_page(request, services, message(error, page_of(request).language))
     return RedirectResponse("/f", status_code=303)
 
 
@@ -131,7 +136,7 @@ def start_workshop(
             services, actor, group_id=group_id, title=title, language=language
         )
     except DeliberationError as error:
-        return home(request, services, error=message(error, page_of(request).language))
+        return _home_page(request, services, message(error, page_of(request).language))
     return RedirectResponse(f"/f/workshops/{workshop.id}", status_code=303)
 
 
@@ -185,7 +190,7 @@ def move_phase(
 def timer(
     workshop_id: str, services: ServicesDep, actor: UserDep, minutes: Annotated[str, Form()] = "0"
 ) -> Response:
-    seconds = int(minutes) * 60 if minutes.isdigit() else -1
+    seconds = int(minutes) * 60 if re.fullmatch(r"[0-9]{1,3}", minutes) else -1
     if seconds == 0:
         facilitation.stop_timer(services, actor, workshop_id)
     else:

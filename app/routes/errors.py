@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.deliberation.errors import (
@@ -22,7 +22,8 @@ from app.deliberation.errors import (
     with_amounts,
 )
 from app.deliberation.text import N_
-from app.i18n import format_money, negotiate, translate
+from app.i18n import LANGUAGES, format_money, negotiate, translate
+from app.web import render_page
 
 log = logging.getLogger(__name__)
 
@@ -52,15 +53,36 @@ def error_body(code: str, message: str, field: str | None = None, **extra: Any) 
 
 
 def language_of(request: Request) -> str:
+    """The member's chosen language (cookie) first, else the browser's Accept-Language."""
+    chosen = request.cookies.get("puljen_lang")
+    if chosen in LANGUAGES:
+        return str(chosen)
     return negotiate(request.headers.get("accept-language"))
 
 
-def deliberation_error(request: Request, exc: Exception) -> JSONResponse:
+def _wants_page(request: Request) -> bool:
+    """A plain browser navigation (not the JSON API, not htmx): answer with a page."""
+    return (
+        not request.url.path.startswith(("/api/", "/healthz"))
+        and "hx-request" not in request.headers
+        and "text/html" in request.headers.get("accept", "")
+    )
+
+
+def deliberation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DeliberationError)
     language = language_of(request)
     params = with_amounts(exc.params, lambda minor: format_money(minor, "DKK", language))
     message = translate(language, exc.message, params)
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAuthenticated) else None
+    if _wants_page(request):
+        if isinstance(exc, NotAuthenticated):
+            to = "/f/login" if request.url.path.startswith("/f") else "/j"
+            return RedirectResponse(to, status_code=303)
+        return HTMLResponse(
+            render_page("error.html", language, {"csrf": "", "message": message}),
+            status_code=status_of(exc),
+        )
     return JSONResponse(
         error_body(exc.code, message, exc.field), status_code=status_of(exc), headers=headers
     )

@@ -55,7 +55,10 @@ def _first_render(
     workshop_id: str,
     base_url: str,
     connected: set[str],
+    known_stage: str,
 ) -> tuple[Snapshot, str]:
+    """The page's full current state; the stage (with its forms) only if the page does not
+    already show it (``known_stage`` is what the page says it shows: "round:phase")."""
     snap = load_snapshot(services, workshop_id)
     ballot = None
     me = None
@@ -74,6 +77,7 @@ def _first_render(
         connected=connected | ({viewer.member_id} if viewer.member_id else set()),
         me=me,
         ballot=ballot,
+        with_stage=":".join(stage_key(snap)) != known_stage,
     )
     return snap, html
 
@@ -81,14 +85,27 @@ def _first_render(
 async def _serve(websocket: WebSocket, workshop_id: str, viewer: Viewer) -> None:
     services = get_services(websocket)
     rooms: Rooms = websocket.app.state.rooms
+    # Only the screen and the console (who hold a capability or a login) tell the room where
+    # the app lives; a member's Host header never ends up in the projector's QR code.
     base_url = _base_url(websocket, services)
-    room: Room = rooms.enter(workshop_id, viewer, base_url)
+    trusted_base = None if viewer.audience is Audience.MEMBERS else base_url
+    known_stage = websocket.query_params.get("stage", "")
+    room: Room | None = None
     try:
         snap, html = await run_in_threadpool(
-            _first_render, services, viewer, workshop_id, base_url, room.connected_members()
+            _first_render,
+            services,
+            viewer,
+            workshop_id,
+            base_url,
+            rooms.connected(workshop_id),
+            known_stage,
         )
         viewer.stage = stage_key(snap)
         await websocket.send_text(html)
+        # Enter after the first render, and let the room catch this page up on anything
+        # that happened in between (without touching its forms: its stage is known).
+        room = rooms.enter(workshop_id, viewer, trusted_base)
         async with anyio.create_task_group() as tasks:
 
             async def send_loop() -> None:
@@ -114,7 +131,8 @@ async def _serve(websocket: WebSocket, workshop_id: str, viewer: Viewer) -> None
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
-        await rooms.leave(room, viewer)
+        if room is not None:
+            await rooms.leave(room, viewer)
 
 
 @router.websocket("/ws/live/{workshop_id}")

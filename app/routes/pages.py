@@ -88,7 +88,21 @@ def join(
     return response
 
 
-@router.post("/language")
+@router.post("/m/leave", dependencies=[CsrfDep])
+def leave(request: Request, services: ServicesDep) -> Response:
+    """Leave on a shared phone: this browser forgets the member (and, in JS, their drafts)."""
+    token = request.cookies.get(MEMBER_COOKIE)
+    if token:
+        try:
+            accounts.logout(services, token)
+        except DeliberationError:
+            pass
+    response = RedirectResponse("/j", status_code=303)
+    response.delete_cookie(MEMBER_COOKIE, path="/")
+    return response
+
+
+@router.post("/language", dependencies=[CsrfDep])
 def choose_language(request: Request, lang: Annotated[str, Form()] = "da") -> Response:
     """Switching language reloads the page (drafts are kept in the browser)."""
     response = Response(status_code=204, headers={"HX-Refresh": "true"})

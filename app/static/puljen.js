@@ -68,28 +68,38 @@
   });
 
   document.addEventListener("htmx:afterRequest", function (e) {
+    if (e.detail.successful) hideError();
     var form = e.detail.elt;
     if (!(form instanceof HTMLFormElement) || !e.detail.successful) return;
-    if (form.hasAttribute("data-draft") && form.id !== "ballot-form") clearDraft(form);
-    if (form.hasAttribute("data-reset-on-success")) form.reset();
+    /* 204: taken as it was (a comment, a new round). A proposal form answers with itself:
+       with data-draft-sent when it was taken, with the reasons when it was not. */
+    if (e.detail.xhr.status === 204) {
+      if (form.hasAttribute("data-draft")) clearDraft(form);
+      if (form.hasAttribute("data-reset-on-success")) form.reset();
+    }
   });
+
+  function hideError() {
+    var box = document.getElementById("page-error");
+    if (box) box.hidden = true;
+  }
 
   /* A server error becomes a sentence on the page, not a silent failure. */
   document.addEventListener("htmx:responseError", function (e) {
-    var message = "";
-    try { message = JSON.parse(e.detail.xhr.responseText).error.message; } catch (err) {
-      message = e.detail.xhr.statusText || "Error";
-    }
-    var box = document.getElementById("console-error") || document.getElementById("page-error");
+    var message = document.body.getAttribute("data-error-text") || "";
+    try { message = JSON.parse(e.detail.xhr.responseText).error.message; } catch (err) { /* keep */ }
+    var box = document.getElementById("page-error");
     if (!box) {
-      box = document.createElement("p");
+      box = document.createElement("div");
       box.id = "page-error";
       box.className = "error toast";
       box.setAttribute("role", "alert");
+      box.innerHTML = "<p></p><button type='button'>OK</button>";
+      box.querySelector("button").addEventListener("click", hideError);
       document.body.appendChild(box);
     }
     box.hidden = false;
-    box.textContent = message;
+    box.querySelector("p").textContent = message;
   });
   document.addEventListener("htmx:sendError", function () {
     document.body.classList.add("offline");
@@ -146,10 +156,41 @@
   setInterval(tickTimers, 1000);
 
   document.addEventListener("htmx:load", function (e) { restoreAll(e.detail.elt); });
-  document.addEventListener("htmx:oobAfterSwap", function () { restoreAll(document); });
+  document.addEventListener("htmx:oobAfterSwap", function (e) {
+    restoreAll(document);
+    /* Say the new phase once, in a live region that is never itself swapped. */
+    var target = e.detail.target;
+    var announce = document.getElementById("announce");
+    if (target && target.id === "status" && announce) {
+      var status = document.getElementById("status");
+      var pill = status && status.querySelector(".pill");
+      var said = pill ? pill.textContent : "";
+      if (said && announce.getAttribute("data-said") !== said) {
+        announce.setAttribute("data-said", said);
+        announce.textContent = said;
+      }
+    }
+  });
+
+  /* Leaving on a shared phone: forget this member's drafts too. */
+  document.addEventListener("submit", function (e) {
+    if (e.target.id !== "leave-form") return;
+    try {
+      Object.keys(store).forEach(function (k) {
+        if (k.indexOf("puljen:draft:") === 0) store.removeItem(k);
+      });
+    } catch (err) { /* ignore */ }
+  });
   /* This script runs (deferred) after htmx and before htmx opens any socket. */
   if (window.htmx) {
     htmx.createWebSocket = function (url) {
+      /* Tell the server which stage this page shows, so a reconnect does not redraw the
+         forms someone is typing in. */
+      var stage = document.getElementById("stage");
+      if (stage && stage.dataset.round) {
+        url += (url.indexOf("?") < 0 ? "?" : "&") + "stage=" +
+          encodeURIComponent(stage.dataset.round + ":" + stage.dataset.phase);
+      }
       live.socket = new WebSocket(url);
       return live.socket;
     };

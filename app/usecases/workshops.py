@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from app.deliberation.codes import make_code, normalise_code
 from app.deliberation.errors import Conflict, InvalidInput, NotFound
-from app.deliberation.events import MemberJoined
+from app.deliberation.events import MemberJoined, ScreenRotated
 from app.deliberation.fields import require_text
 from app.deliberation.permissions import Action, Actor, require
 from app.deliberation.text import N_
@@ -162,6 +162,7 @@ def rotate_screen_token(services: Services, actor: Actor, workshop_id: str) -> W
         require(actor, Action.MANAGE_WORKSHOP, organisation_id=workshop.organisation_id)
         workshop.screen_token = secrets.token_urlsafe(24)
         uow.session.add(workshop)
+        uow.record(workshop.id, [ScreenRotated()])
     return workshop
 
 

@@ -117,3 +117,9 @@ def text(language: str, msgid: str, **params: object) -> str:
 
 
 LOCALES = {"da": "da-DK", "en": "en-GB"}
+
+
+def plural(language: str, singular: str, plural_: str, n: int) -> str:
+    from app.i18n import translations
+
+    return translations(language).ngettext(singular, plural_, n) % {"num": n}
