@@ -108,3 +108,80 @@ def test_page_actions_need_the_csrf_token(api: Api) -> None:
     accepted = api.client.post(path, data=form, headers={"X-CSRF-Token": "the-token"})
     assert accepted.status_code == 200 and "proposal-form" in accepted.text
     assert len(api.ok("GET", f"/api/v1/rounds/{s['round_id']}", s["fac"])["proposals"]) == 1
+
+
+def _browser_member(api: Api, token: str) -> None:
+    api.client.cookies.set("puljen_member", token)
+    api.client.cookies.set("puljen_csrf", "the-token-is-long-enough-1234")
+
+
+def test_a_reconnecting_phone_that_shows_the_current_stage_keeps_its_forms(api: Api) -> None:
+    s = _members(api, 1)
+    api.phase(s["fac"], s["round_id"], "proposing")
+    url = f"/ws/live/{s['workshop']['id']}"
+    cookie = {"cookie": f"puljen_member={s['tokens'][0]}"}
+    with api.client.websocket_connect(url, headers=cookie) as fresh:
+        assert 'id="proposal-form"' in fresh.receive_text()
+    known = f"?stage={s['round_id']}:proposing"
+    with api.client.websocket_connect(url + known, headers=cookie) as back:
+        first = back.receive_text()
+    assert 'id="status"' in first and 'id="proposal-list"' in first
+    assert 'id="proposal-form"' not in first  # the form being typed in is left alone
+
+
+def test_rotating_the_screen_url_closes_screens_opened_with_the_old_one(api: Api) -> None:
+    from starlette.websockets import WebSocketDisconnect
+
+    s = _members(api, 1)
+    old = s["workshop"]["screen_url"].rsplit("/", 1)[1]
+    with api.client.websocket_connect(f"/ws/screen/{old}") as screen:
+        screen.receive_text()
+        api.ok("POST", f"/api/v1/workshops/{s['workshop']['id']}/screen-token", s["fac"])
+        with pytest.raises(WebSocketDisconnect) as closed:
+            while True:
+                screen.receive_text()
+    assert closed.value.code == 4401
+    assert api.client.get(f"/screen/{old}").status_code == 401
+
+
+def test_odd_form_values_get_a_clear_answer_not_a_500(api: Api) -> None:
+    s = _members(api, 1)
+    api.phase(s["fac"], s["round_id"], "proposing")
+    _browser_member(api, s["tokens"][0])
+    csrf = {"X-CSRF-Token": "the-token-is-long-enough-1234", "HX-Request": "true"}
+    for amount in ("1e30", "²", "x" * 500):
+        answer = api.client.post(
+            f"/m/rounds/{s['round_id']}/proposals",
+            data={"title": "Kursus", "amount": amount, "how_it_helps": "job", "category": "x"},
+            headers=csrf,
+        )
+        assert answer.status_code == 200 and 'id="p-amount-error"' in answer.text
+    facilitator = api.client.post(
+        "/api/v1/auth/login", json={"email": "fac@views.dk", "password": "correct horse battery"}
+    ).json()["token"]
+    api.client.cookies.set("puljen_user", facilitator)
+    timer = api.client.post(
+        f"/f/workshops/{s['workshop']['id']}/timer", data={"minutes": "²"}, headers=csrf
+    )
+    assert timer.status_code == 422 and timer.json()["error"]["field"] == "seconds"
+
+
+def test_the_facilitator_home_page_shows_no_text_from_the_address(api: Api) -> None:
+    _members(api, 0)
+    token = api.client.post(
+        "/api/v1/auth/login", json={"email": "fac@views.dk", "password": "correct horse battery"}
+    ).json()["token"]
+    api.client.cookies.set("puljen_user", token)
+    page = api.client.get("/f?error=Log+ind+på+evil.example")
+    assert page.status_code == 200 and "evil.example" not in page.text
+
+
+def test_an_expired_page_navigation_gets_a_page_not_json(api: Api) -> None:
+    answer = api.client.post(
+        "/f/login",
+        data={"email": "a@b.dk", "password": "x", "csrf": "wrong"},
+        headers={"Accept": "text/html"},
+    )
+    assert answer.status_code == 403
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "Siden er udløbet" in answer.text
