@@ -185,3 +185,28 @@ def test_an_expired_page_navigation_gets_a_page_not_json(api: Api) -> None:
     assert answer.status_code == 403
     assert answer.headers["content-type"].startswith("text/html")
     assert "Siden er udløbet" in answer.text
+
+
+def test_a_hidden_comment_can_be_shown_again(api: Api) -> None:
+    s = _members(api, 1)
+    api.phase(s["fac"], s["round_id"], "proposing")
+    proposal = api.propose(s["tokens"][0], s["round_id"], "Kursus", 1000)
+    comment = api.ok(
+        "POST", f"/api/v1/proposals/{proposal}/comments", s["tokens"][0], json={"text": "Øv"}
+    )
+    token = api.client.post(
+        "/api/v1/auth/login", json={"email": "fac@views.dk", "password": "correct horse battery"}
+    ).json()["token"]
+    api.client.cookies.set("puljen_user", token)
+    api.client.cookies.set("puljen_csrf", "the-token-is-long-enough-1234")
+    headers = {"X-CSRF-Token": "the-token-is-long-enough-1234"}
+
+    def seen() -> list[str]:
+        view = api.ok("GET", f"/api/v1/rounds/{s['round_id']}", s["tokens"][0])
+        return [c["text"] for c in view["proposals"][0]["comments"]]
+
+    hide = f"/f/comments/{comment['id']}/hide"
+    assert api.client.post(hide, data={"hidden": "1"}, headers=headers).status_code == 204
+    assert seen() == []
+    assert api.client.post(hide, data={"hidden": "0"}, headers=headers).status_code == 204
+    assert seen() == ["Øv"]
