@@ -77,6 +77,21 @@ async def check_csrf(request: Request) -> None:
         )
 
 
+def forget_session(request: Request, services: Services, cookie: str, to: str) -> Response:
+    """Log out this browser: revoke the session behind ``cookie``, drop it, go to ``to``."""
+    from fastapi.responses import RedirectResponse
+
+    token = request.cookies.get(cookie)
+    if token:
+        try:
+            accounts.logout(services, token)
+        except DeliberationError:
+            pass  # already expired or revoked: forgetting it is all that is left
+    response = RedirectResponse(to, status_code=303)
+    response.delete_cookie(cookie, path="/")
+    return response
+
+
 def member_actor(services: Services, connection: HTTPConnection) -> Actor:
     token = connection.cookies.get(MEMBER_COOKIE)
     if not token:

@@ -20,6 +20,7 @@ from .browser import (
     USER_COOKIE,
     CsrfDep,
     UserDep,
+    forget_session,
     optional,
     page_of,
     remember_csrf,
@@ -61,15 +62,7 @@ def login(
 
 @router.post("/logout", dependencies=[CsrfDep])
 def logout(request: Request, services: ServicesDep) -> Response:
-    token = request.cookies.get(USER_COOKIE)
-    if token:
-        try:
-            accounts.logout(services, token)
-        except DeliberationError:
-            pass
-    response = RedirectResponse("/f/login", status_code=303)
-    response.delete_cookie(USER_COOKIE, path="/")
-    return response
+    return forget_session(request, services, USER_COOKIE, "/f/login")
 
 
 def _user_row(services: ServicesDep, user_id: str | None) -> UserRow:

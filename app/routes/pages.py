@@ -22,6 +22,7 @@ from .browser import (
     YEAR,
     CsrfDep,
     MemberDep,
+    forget_session,
     member_actor,
     optional,
     page_of,
@@ -91,15 +92,7 @@ def join(
 @router.post("/m/leave", dependencies=[CsrfDep])
 def leave(request: Request, services: ServicesDep) -> Response:
     """Leave on a shared phone: this browser forgets the member (and, in JS, their drafts)."""
-    token = request.cookies.get(MEMBER_COOKIE)
-    if token:
-        try:
-            accounts.logout(services, token)
-        except DeliberationError:
-            pass
-    response = RedirectResponse("/j", status_code=303)
-    response.delete_cookie(MEMBER_COOKIE, path="/")
-    return response
+    return forget_session(request, services, MEMBER_COOKIE, "/j")
 
 
 @router.post("/language", dependencies=[CsrfDep])

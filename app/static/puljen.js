@@ -52,7 +52,10 @@
   }
 
   function restoreAll(root) {
-    (root.querySelectorAll ? root : document).querySelectorAll("form[data-draft]").forEach(restoreDraft);
+    var scope = root && root.querySelectorAll ? root : document;
+    var forms = Array.prototype.slice.call(scope.querySelectorAll("form[data-draft]"));
+    if (scope.matches && scope.matches("form[data-draft]")) forms.push(scope);  // swapped itself
+    forms.forEach(restoreDraft);
     updatePicked();
     tickTimers();
   }
