@@ -33,6 +33,18 @@ CATEGORIES = {
 
 REASONS = {
     "funded": N_("Funded: {approvals} of {voters} approved it."),
+    "funded_points": N_("Funded: it got {points} points."),
+    "funded_consent": N_("Funded: {yes} said yes and {no} said no."),
+    "funded_shares": N_(
+        "Funded: its {supporters} supporters could pay {share} each from their shares."
+    ),
+    "funded_leftover": N_("Funded with what was left: {approvals} of {voters} approved it."),
     "not_enough_left": N_("Not funded: only {left} was left and it costs {amount}."),
     "no_support": N_("Not funded: nobody approved it."),
+    "shares_spent": N_("Not funded: its supporters had spent their shares on {spent}."),
+    "shares_short": N_("Not funded: its {supporters} supporters could not pay for it together."),
+    "not_consented": N_("Not funded: {yes} said yes and {no} said no, not enough agreed."),
+    "too_many_no": N_("Not funded: {no} said no, and at most {max_no} may."),
 }
+
+AND = N_("{first} and {second}")

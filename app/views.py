@@ -7,7 +7,7 @@ Pages render in full once per request; live pushes render each affected block on
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -51,13 +51,13 @@ def member_page(
     page: Page,
     snap: Snapshot,
     me: MemberRow,
-    ballot: Collection[str] | None,
+    ballot: Mapping[str, object] | None,
 ) -> str:
     return render_page("member.html", page.language, _member_context(page, snap, me, ballot))
 
 
 def _member_context(
-    page: Page, snap: Snapshot, me: MemberRow | None, ballot: Collection[str] | None
+    page: Page, snap: Snapshot, me: MemberRow | None, ballot: Mapping[str, object] | None
 ) -> dict[str, Any]:
     return {
         "csrf": page.csrf,
@@ -67,6 +67,7 @@ def _member_context(
         "form": {},
         "errors": {},
         "notice": "",
+        "error": "",
     }
 
 
@@ -83,10 +84,12 @@ def proposal_form(
     return render_blocks("member.html", ["proposal_form"], page.language, context)
 
 
-def ballot_state(page: Page, snap: Snapshot, ballot: Collection[str] | None) -> str:
-    return render_blocks(
-        "member.html", ["ballot_state"], page.language, _member_context(page, snap, None, ballot)
-    )
+def ballot_state(
+    page: Page, snap: Snapshot, ballot: Mapping[str, object] | None, error: str = ""
+) -> str:
+    context = _member_context(page, snap, None, ballot)
+    context["error"] = error
+    return render_blocks("member.html", ["ballot_state"], page.language, context)
 
 
 def screen_page(page: Page, snap: Snapshot, base_url: str) -> str:
@@ -178,14 +181,14 @@ def initial(
     base_url: str,
     connected: Collection[str],
     me: MemberRow | None = None,
-    ballot: Iterable[str] | None = None,
+    ballot: Mapping[str, object] | None = None,
     with_stage: bool = True,
 ) -> str:
     """The full live state for one connection that has just (re)connected; a member's stage
     only ``with_stage`` (a page that already shows it keeps its forms and focus)."""
     page = Page(csrf="", language=language)
     if audience is Audience.MEMBERS:
-        context = _member_context(page, snap, me, set(ballot) if ballot is not None else None)
+        context = _member_context(page, snap, me, ballot)
         blocks = _member_live_blocks(snap, stage_changed=with_stage)
         html = render_blocks("member.html", blocks, language, context)
         if not with_stage and snap.round is not None and snap.round.phase == "discussing":

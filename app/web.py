@@ -40,7 +40,9 @@ def environment(language: str) -> Environment:
         phase_text=lambda code: _label(language, labels.PHASES, code),
         phase_hint=lambda code: _label(language, labels.PHASE_HINTS, code),
         category_text=lambda code: _label(language, labels.CATEGORIES, code),
-        reason_text=lambda reason, currency="DKK": reason_text(reason, currency, language),
+        reason_text=lambda reason, currency="DKK", titles=None: reason_text(
+            reason, currency, language, titles
+        ),
     )
     env.filters["money"] = lambda minor, currency="DKK": format_money(
         int(minor), currency, language
@@ -64,8 +66,24 @@ def render_blocks(name: str, blocks: list[str], language: str, context: Mapping[
     return "".join("".join(template.blocks[block](ctx)) for block in blocks)
 
 
-def reason_text(reason: Mapping[str, Any], currency: str, language: str) -> str:
+def reason_text(
+    reason: Mapping[str, Any],
+    currency: str,
+    language: str,
+    titles: Mapping[str, str] | None = None,
+) -> str:
     """One line, for a person, on why a proposal was or was not funded."""
+    code = str(reason["code"])
     params = {k: v for k, v in reason.items() if k != "code"}
     filled = with_amounts(params, lambda minor: format_money(minor, currency, language))
-    return translate(language, labels.REASONS[str(reason["code"])], filled)
+    if code == "shares_spent":
+        names = [(titles or {}).get(str(pid), "?") for pid in reason.get("spent_on", [])]
+        if not names:
+            code = "shares_short"
+        elif len(names) == 1:
+            filled["spent"] = names[0]
+        else:
+            filled["spent"] = translate(
+                language, labels.AND, {"first": ", ".join(names[:-1]), "second": names[-1]}
+            )
+    return translate(language, labels.REASONS[code], filled)

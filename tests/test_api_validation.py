@@ -187,7 +187,7 @@ def test_a_ballot_for_a_proposal_of_another_round_is_refused(
     assert api.ok("GET", f"/api/v1/rounds/{round_id}", member)["ballots"] == 0
 
 
-def test_an_unsupported_method_says_so(api: Api, proposing: dict[str, Any]) -> None:
+def test_an_unknown_method_says_so(api: Api, proposing: dict[str, Any]) -> None:
     workshop_id = api.ok("GET", f"/api/v1/rounds/{proposing['round_id']}", proposing["fac"])[
         "workshop_id"
     ]
@@ -195,10 +195,10 @@ def test_an_unsupported_method_says_so(api: Api, proposing: dict[str, Any]) -> N
         "POST",
         f"/api/v1/workshops/{workshop_id}/rounds",
         proposing["fac"],
-        json={"title": "MES", "method": "equal_shares"},
+        json={"title": "Borda", "method": "borda"},
     )
     assert response.status_code == 422
-    assert response.json()["error"]["code"] == "method_not_supported"
+    assert response.json()["error"]["field"] == "method"
 
 
 scalars = (

@@ -57,7 +57,9 @@ def test_translations_keep_their_placeholders() -> None:
 def test_no_danish_sentence_ends_in_a_doubled_full_stop_after_an_amount() -> None:
     # "12,00 kr." already ends with a full stop: an amount must not close a Danish sentence.
     for msgstr in _danish().values():
-        assert not re.search(r"\{(amount|left|budget|maximum|available)\}\.$", msgstr), msgstr
+        assert not re.search(
+            r"\{(amount|left|budget|maximum|available|total|share)\}\.$", msgstr
+        ), msgstr
 
 
 def test_a_reason_reads_in_both_languages() -> None:

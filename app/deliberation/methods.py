@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
+from fractions import Fraction
 
 from .errors import InvalidInput
 from .text import N_
 
 __all__ = ["Method", "SUPPORTED_METHODS", "parse_method", "validate_params"]
+
+
+_PARAMS: dict[str, frozenset[str]] = {
+    "cumulative": frozenset({"points"}),
+    "consent": frozenset({"threshold", "max_no"}),
+    "equal_shares": frozenset({"completion"}),
+}
 
 
 class Method(enum.StrEnum):
@@ -19,11 +27,9 @@ class Method(enum.StrEnum):
     CONSENT = "consent"
 
 
-SUPPORTED_METHODS: frozenset[Method] = frozenset({Method.APPROVAL})
+SUPPORTED_METHODS: frozenset[Method] = frozenset(Method)
 
-_PARAMS: dict[Method, frozenset[str]] = {
-    Method.APPROVAL: frozenset(),
-}
+COMPLETIONS = ("add1", "greedy", "none")
 
 
 def parse_method(value: str) -> Method:
@@ -46,8 +52,33 @@ def parse_method(value: str) -> Method:
     return method
 
 
+def _whole(value: object, name: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InvalidInput(
+            N_("{name} must be a whole number from {low} to {high}."),
+            field=f"params.{name}",
+            params={"name": name, "low": low, "high": high},
+        )
+    return value
+
+
+def _share(value: object) -> str:
+    """A threshold between 0 and 1, kept exact as a decimal string (e.g. "0.5", "2/3")."""
+    try:
+        share = Fraction(str(value)) if not isinstance(value, bool) else None
+    except (ValueError, ZeroDivisionError):
+        share = None
+    if share is None or not 0 < share <= 1:
+        raise InvalidInput(
+            N_("threshold must be a number above 0 and at most 1, such as 0.5."),
+            field="params.threshold",
+        )
+    return str(value)
+
+
 def validate_params(method: Method, params: Mapping[str, object]) -> dict[str, object]:
-    """The method's parameters, with unknown keys refused so a typo is not silently ignored."""
+    """The method's parameters with defaults filled in; unknown keys are refused so that a
+    typo is not silently ignored."""
     allowed = _PARAMS.get(method, frozenset())
     unknown = sorted(set(params) - allowed)
     if unknown:
@@ -56,4 +87,20 @@ def validate_params(method: Method, params: Mapping[str, object]) -> dict[str, o
             field=f"params.{unknown[0]}",
             params={"method": method.value, "name": unknown[0]},
         )
-    return dict(params)
+    if method is Method.CUMULATIVE:
+        return {"points": _whole(params.get("points", 10), "points", 1, 100)}
+    if method is Method.CONSENT:
+        checked: dict[str, object] = {"threshold": _share(params.get("threshold", "0.5"))}
+        if params.get("max_no") is not None:
+            checked["max_no"] = _whole(params["max_no"], "max_no", 0, 1000)
+        return checked
+    if method is Method.EQUAL_SHARES:
+        completion = params.get("completion", "add1")
+        if completion not in COMPLETIONS:
+            raise InvalidInput(
+                N_("completion must be one of: {choices}."),
+                field="params.completion",
+                params={"choices": ", ".join(COMPLETIONS)},
+            )
+        return {"completion": completion}
+    return {}

@@ -307,7 +307,7 @@ def get_result(
         "leftover_minor": result.leftover_minor,
         "voters": result.voters,
         "reasons": {
-            pid: {**reason, "text": reason_text(reason, currency, language)}
+            pid: {**reason, "text": reason_text(reason, currency, language, view.titles)}
             for pid, reason in result.reasons.items()
         },
     }

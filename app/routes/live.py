@@ -60,7 +60,7 @@ def _first_render(
     """The page's full current state; the stage (with its forms) only if the page does not
     already show it (``known_stage`` is what the page says it shows: "round:phase")."""
     snap = load_snapshot(services, workshop_id)
-    ballot = None
+    ballot: dict[str, object] | None = None
     me = None
     if viewer.member_id is not None:
         me = next((m for m in snap.members if m.id == viewer.member_id), None)
@@ -68,7 +68,7 @@ def _first_render(
             raise NotAllowed(code="member_removed")
         if snap.round is not None:
             body = own_ballot(services, snap.round.id, viewer.member_id)
-            ballot = body.get("approvals", []) if body else None
+            ballot = body
     html = initial(
         viewer.audience,
         viewer.language,

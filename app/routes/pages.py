@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
@@ -118,10 +119,7 @@ def member_home(request: Request, services: ServicesDep) -> Response:
     page = page_of(request)
     snap = load_snapshot(services, actor.workshop_id)
     me = next(m for m in snap.members if m.id == actor.member_id)
-    ballot = None
-    if snap.round is not None:
-        body = own_ballot(services, snap.round.id, actor.member_id)
-        ballot = set(body.get("approvals", [])) if body else None
+    ballot = own_ballot(services, snap.round.id, actor.member_id) if snap.round else None
     return remember_csrf(request, HTMLResponse(member_page(page, snap, me, ballot)))
 
 
@@ -186,11 +184,31 @@ async def member_ballot(
     from starlette.concurrency import run_in_threadpool
 
     page = page_of(request)
-    approvals = [str(v) for v in (await request.form()).getlist("approvals")]
-    await run_in_threadpool(rounds.cast_ballot, services, actor, round_id, {"approvals": approvals})
+    body = ballot_body((await request.form()).multi_items())
     assert actor.workshop_id is not None
+    try:
+        row = await run_in_threadpool(rounds.cast_ballot, services, actor, round_id, body)
+    except InvalidInput as error:  # e.g. too many points: say so where the vote is
+        snap = await run_in_threadpool(load_snapshot, services, actor.workshop_id)
+        return HTMLResponse(ballot_state(page, snap, None, message(error, page.language)))
     snap = await run_in_threadpool(load_snapshot, services, actor.workshop_id)
-    return HTMLResponse(ballot_state(page, snap, set(approvals)))
+    return HTMLResponse(ballot_state(page, snap, row.body))
+
+
+def ballot_body(fields: Sequence[tuple[str, object]]) -> dict[str, object]:
+    """A ballot form as the JSON ballot of its method: approvals, points or choices."""
+    approvals = [str(v) for k, v in fields if k == "approvals"]
+    points: dict[str, object] = {}
+    choices = {k.removeprefix("choice-"): str(v) for k, v in fields if k.startswith("choice-")}
+    for key, value in fields:
+        if key.startswith("points-"):
+            text = str(value).strip() or "0"
+            points[key.removeprefix("points-")] = int(text) if text.isdecimal() else text
+    if points:
+        return {"points": points}
+    if choices:
+        return {"choices": choices}
+    return {"approvals": approvals}
 
 
 @router.get("/screen/{token}", response_class=HTMLResponse)

@@ -10,7 +10,7 @@
     var data = {};
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || el.type === "hidden" || el.type === "submit") return;
-      if (el.type === "checkbox") {
+      if (el.type === "checkbox" || el.type === "radio") {
         data[el.name + ":" + el.value] = el.checked;
       } else {
         data[el.name] = el.value;
@@ -31,7 +31,7 @@
     var data = JSON.parse(raw);
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name) return;
-      if (el.type === "checkbox") {
+      if (el.type === "checkbox" || el.type === "radio") {
         var k = el.name + ":" + el.value;
         if (k in data) el.checked = data[k];
       } else if (el.name in data && !el.value) {
@@ -46,9 +46,32 @@
   }
 
   function updatePicked() {
-    var out = document.getElementById("picked");
     var form = document.getElementById("ballot-form");
-    if (out && form) out.textContent = form.querySelectorAll("input.approve:checked").length;
+    if (!form) return;
+    var out = document.getElementById("picked");
+    var checked = form.querySelectorAll("input.approve:checked");
+    if (out) out.textContent = checked.length;
+    /* Knapsack: the running total against the budget; the button says no when it is over. */
+    var total = document.getElementById("picked-total");
+    if (total) {
+      var sum = 0;
+      checked.forEach(function (el) { sum += parseInt(el.getAttribute("data-cost"), 10) || 0; });
+      var budget = parseInt(total.getAttribute("data-budget"), 10);
+      total.textContent = new Intl.NumberFormat(document.documentElement.lang === "en" ? "en-GB" : "da-DK",
+        { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(sum / 100);
+      total.classList.toggle("over", sum > budget);
+      form.querySelector("button[type=submit]").disabled = sum > budget;
+    }
+    /* Cumulative: points left of the allowance. */
+    var left = document.getElementById("points-left");
+    if (left) {
+      var used = 0;
+      form.querySelectorAll("input.points").forEach(function (el) { used += parseInt(el.value, 10) || 0; });
+      var remaining = parseInt(left.getAttribute("data-allowance"), 10) - used;
+      left.textContent = remaining;
+      left.classList.toggle("over", remaining < 0);
+      form.querySelector("button[type=submit]").disabled = remaining < 0;
+    }
   }
 
   function restoreAll(root) {
@@ -63,11 +86,12 @@
   document.addEventListener("input", function (e) {
     var form = e.target.form;
     if (form && form.hasAttribute("data-draft")) saveDraft(form);
+    if (form && form.id === "ballot-form") updatePicked();
   });
   document.addEventListener("change", function (e) {
     var form = e.target.form;
     if (form && form.hasAttribute("data-draft")) saveDraft(form);
-    if (e.target.classList && e.target.classList.contains("approve")) updatePicked();
+    if (e.target.form && e.target.form.id === "ballot-form") updatePicked();
   });
 
   document.addEventListener("htmx:afterRequest", function (e) {

@@ -73,6 +73,10 @@ class Snapshot:
     def timer_ends_at(self) -> datetime | None:
         return self.workshop.timer_ends_at
 
+    @property
+    def titles(self) -> dict[str, str]:
+        return {p.id: p.title for p in self.proposals}
+
     def proposal(self, proposal_id: str) -> ProposalCard | None:
         return next((p for p in self.proposals if p.id == proposal_id), None)
 

@@ -188,8 +188,11 @@ def _close(session: Session, round_: RoundRow, workshop: WorkshopRow, actor: Act
     budget = effective_budget(round_.budget_minor, balance)
     proposals = proposals_of(session, round_.id)
     method = Method(round_.method)
-    ballots = [
-        parse_ballot(method, row.body, [p.id for p in proposals])
+    amounts = {p.id: p.amount_minor for p in proposals}
+    ballots = [  # checked against the round's own budget, as when they were cast
+        parse_ballot(
+            method, row.body, amounts, budget_minor=round_.budget_minor, params=round_.params
+        )
         for row in _active_ballots(session, round_.id)
     ]
     result = compute_result(
@@ -197,8 +200,8 @@ def _close(session: Session, round_: RoundRow, workshop: WorkshopRow, actor: Act
         budget_minor=budget,
         candidates=[Candidate(p.id, p.amount_minor, p.position) for p in proposals],
         ballots=ballots,
+        params=round_.params,
     )
-    amounts = {p.id: p.amount_minor for p in proposals}
     ledger.append(
         session,
         workshop.group_id,
@@ -357,7 +360,13 @@ def cast_ballot(
         phase = Phase(round_.phase)
         require_phase(phase, phase.accepts_ballots, N_("Voting is not open in this round."))
         proposals = proposals_of(uow.session, round_.id)
-        ballot = parse_ballot(Method(round_.method), body, [p.id for p in proposals])
+        ballot = parse_ballot(
+            Method(round_.method),
+            body,
+            {p.id: p.amount_minor for p in proposals},
+            budget_minor=round_.budget_minor,
+            params=round_.params,
+        )
         row = uow.session.exec(
             select(BallotRow).where(
                 BallotRow.round_id == round_.id, BallotRow.member_id == actor.member_id
@@ -388,6 +397,7 @@ def cast_ballot(
 class ResultView:
     result: ResultRow
     currency: str
+    titles: dict[str, str]
 
 
 def get_result(services: Services, actor: Actor, round_id: str) -> ResultView:
@@ -404,4 +414,5 @@ def get_result(services: Services, actor: Actor, round_id: str) -> ResultView:
             raise Conflict(N_("The result is published when the round closes."), code="not_closed")
         group = session.get(GroupRow, workshop.group_id)
         assert group is not None
-        return ResultView(result, group.currency)
+        titles = {p.id: p.title for p in proposals_of(session, round_.id)}
+        return ResultView(result, group.currency, titles)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Sequence
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -60,7 +59,7 @@ def test_the_most_approved_are_funded_until_the_money_runs_out() -> None:
         "D": Reason(
             "not_enough_left", {"approvals": 1, "voters": 3, "left_minor": 0, "amount_minor": 300}
         ),
-        "E": Reason("no_support"),
+        "E": Reason("no_support", {"approvals": 0, "voters": 3}),
     }
 
 
@@ -123,7 +122,7 @@ def test_a_proposal_nobody_approved_is_never_funded_even_when_money_is_plenty() 
     cands = candidates(("lonely", 1), ("liked", 1))
     result = approve(1_000_000, cands, [ballot("liked"), ballot()])
     assert result.funded == ("liked",)
-    assert result.reasons["lonely"] == Reason("no_support")
+    assert result.reasons["lonely"].code == "no_support"
     assert not result.reasons["lonely"].funded
     assert result.leftover_minor == 999_999
 
@@ -178,14 +177,6 @@ def test_a_reason_knows_whether_it_funds() -> None:
     assert Reason("funded").funded
     assert not Reason("not_enough_left").funded
     assert not Reason("no_support").funded
-
-
-@pytest.mark.parametrize(
-    "method", [m for m in Method if m is not Method.APPROVAL], ids=lambda m: m.value
-)
-def test_a_method_without_a_rule_is_not_computed(method: Method) -> None:
-    with pytest.raises(NotImplementedError):
-        compute_result(method, budget_minor=100, candidates=[], ballots=[])
 
 
 # Properties
@@ -253,7 +244,9 @@ def test_every_proposal_has_one_reason_that_agrees_with_the_result(
             assert reason.params["approvals"] == score
             assert reason.params["voters"] == len(bals)
             assert reason.params["amount_minor"] == cand.amount_minor
-            assert result.leftover_minor <= reason.params["left_minor"] < cand.amount_minor
+            left = reason.params["left_minor"]
+            assert isinstance(left, int)
+            assert result.leftover_minor <= left < cand.amount_minor
 
 
 @given(rounds())
