@@ -82,6 +82,30 @@ def demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def pb_compute(args: argparse.Namespace) -> int:
+    """Run a voting rule on a pabulib file; print {"funded", "spent", "seconds"} as JSON."""
+    import json
+    import time
+    from pathlib import Path
+
+    from app.deliberation.interop import compute_pb
+    from app.deliberation.methods import Method
+    from app.deliberation.pabulib import PabulibError, read
+
+    try:
+        instance = read(Path(args.file).read_text(encoding="utf-8-sig"))
+    except (OSError, PabulibError) as error:
+        print(f"puljen: {args.file}: {error}", file=sys.stderr)
+        return 1
+    started = time.perf_counter()
+    result = compute_pb(instance, Method(args.method), args.completion)
+    seconds = time.perf_counter() - started
+    print(
+        json.dumps({"funded": list(result.funded), "spent": result.spent_minor, "seconds": seconds})
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="puljen", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -94,6 +118,17 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--password", required=True)
     create.add_argument("--role", required=True, choices=["facilitator", "approver", "admin"])
     create.set_defaults(handler=user_create)
+
+    pb = commands.add_parser("pb", help="pabulib files").add_subparsers(
+        dest="pb_command", required=True
+    )
+    compute = pb.add_parser("compute", help="run a voting rule on a .pb file")
+    compute.add_argument("file")
+    compute.add_argument(
+        "--method", required=True, choices=["approval", "equal_shares", "cumulative"]
+    )
+    compute.add_argument("--completion", default="add1", choices=["add1", "greedy", "none"])
+    compute.set_defaults(handler=pb_compute)
 
     commands.add_parser("migrate", help="create or upgrade the database").set_defaults(
         handler=migrate

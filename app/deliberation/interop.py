@@ -1,0 +1,63 @@
+"""Running Puljen's voting rules on a pabulib election, and a closed round as one.
+
+The very same rule code as a workshop round; only the money unit differs (a pabulib file
+counts in whole currency units, a round in øre).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from .ballots import ApprovalBallot, Ballot, CumulativeBallot
+from .methods import Method
+from .pabulib import Instance, Project, Vote
+from .rules import Candidate, Result, compute_result
+
+__all__ = ["compute_pb", "round_as_instance"]
+
+
+def compute_pb(instance: Instance, method: Method, completion: str = "add1") -> Result:
+    """The outcome of ``method`` on a pabulib instance (costs in the file's units).
+
+    As in pabulib's own tools, greedy funds a project no ballot supports when money is left.
+    """
+    candidates = [Candidate(p.id, p.cost, p.position) for p in instance.projects]
+    ballots: list[Ballot] = []
+    for vote in instance.votes:
+        if method is Method.CUMULATIVE:
+            points = vote.points or tuple(1 for _ in vote.projects)
+            ballots.append(CumulativeBallot(dict(zip(vote.projects, points, strict=True))))
+        else:
+            ballots.append(ApprovalBallot(frozenset(vote.projects)))
+    params = {"completion": completion} if method is Method.EQUAL_SHARES else {}
+    return compute_result(
+        method,
+        budget_minor=instance.budget,
+        candidates=candidates,
+        ballots=ballots,
+        params=params,
+        unit_minor=1,
+        fund_unsupported=True,
+    )
+
+
+def round_as_instance(
+    *,
+    meta: Mapping[str, str],
+    proposals: Sequence[tuple[str, int, str, bool]],
+    ballots: Sequence[Ballot],
+) -> Instance:
+    """A closed round as a pabulib instance: proposals as (id, cost in øre, title, funded);
+    ballots anonymous (voters numbered 1, 2, …), approval or cumulative."""
+    projects = tuple(
+        Project(pid, cost, title, index, {"selected": "1" if funded else "0"})
+        for index, (pid, cost, title, funded) in enumerate(proposals)
+    )
+    votes: list[Vote] = []
+    for number, ballot in enumerate(ballots, start=1):
+        if isinstance(ballot, CumulativeBallot):
+            ids = tuple(sorted(ballot.points))
+            votes.append(Vote(str(number), ids, tuple(ballot.points[i] for i in ids)))
+        elif isinstance(ballot, ApprovalBallot):
+            votes.append(Vote(str(number), tuple(sorted(ballot.approvals))))
+    return Instance(dict(meta), projects, tuple(votes))
