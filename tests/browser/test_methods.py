@@ -1,0 +1,132 @@
+"""Each voting method's ballot on a phone: knapsack's running total, points, consent, and
+Equal Shares explaining itself after the round closes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import FACILITATOR, PHONE, join, open_page, shot
+from tests.support import Server
+
+pytestmark = pytest.mark.browser
+
+
+def _round(
+    server: Server, method: str, budget: int, params: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    fac = server.call(
+        "POST", "/api/v1/auth/login", json={"email": FACILITATOR[0], "password": FACILITATOR[1]}
+    )["token"]
+    group = server.call(
+        "POST", "/api/v1/groups", fac, json={"name": "G", "pot": {"amount_minor": 50_000_00}}
+    )
+    workshop = server.call(
+        "POST", f"/api/v1/groups/{group['id']}/workshops", fac, json={"title": "W"}
+    )
+    body: dict[str, Any] = {"title": "Runde", "method": method, "budget_minor": budget}
+    if params:
+        body["params"] = params
+    round_id = server.call("POST", f"/api/v1/workshops/{workshop['id']}/rounds", fac, json=body)[
+        "id"
+    ]
+    server.call("POST", f"/api/v1/rounds/{round_id}/phase", fac, json={"phase": "proposing"})
+    writer = server.call("POST", "/api/v1/join", json={"code": workshop["code"], "name": "Pia"})
+    for title, amount in (("Kørekort", 9_000_00), ("Bærbar", 6_000_00), ("Buskort", 3_000_00)):
+        server.call(
+            "POST",
+            f"/api/v1/rounds/{round_id}/proposals",
+            writer["token"],
+            json={
+                "title": title,
+                "amount_minor": amount,
+                "how_it_helps": "Job.",
+                "category": "other",
+            },
+        )
+    return {"fac": fac, "code": workshop["code"], "round_id": round_id, "writer": writer["token"]}
+
+
+def _to(server: Server, setup: dict[str, Any], *phases: str) -> None:
+    for phase in phases:
+        server.call(
+            "POST", f"/api/v1/rounds/{setup['round_id']}/phase", setup["fac"], json={"phase": phase}
+        )
+
+
+def _vote(phone: Page) -> None:
+    phone.locator("#ballot-form button[type=submit]").click()
+    expect(phone.locator("#ballot-state")).to_contain_text("Din stemme er afgivet")
+
+
+def test_knapsack_shows_the_running_total_and_refuses_to_go_over(
+    browser: Browser, server: Server
+) -> None:
+    setup = _round(server, "knapsack", 12_000_00)
+    phone = open_page(browser, PHONE)
+    join(phone, server, setup["code"], "Kai")
+    _to(server, setup, "discussing", "voting")
+    phone.locator("label.tap", has_text="Kørekort").click()
+    phone.locator("label.tap", has_text="Bærbar").click()
+    expect(phone.locator("#picked-total")).to_have_text("15.000,00")
+    expect(phone.locator("#ballot-form button[type=submit]")).to_be_disabled()
+    phone.locator("label.tap", has_text="Bærbar").click()
+    phone.locator("label.tap", has_text="Buskort").click()
+    expect(phone.locator("#picked-total")).to_have_text("12.000,00")
+    _vote(phone)
+    shot(phone, "phone-knapsack")
+
+
+def test_points_and_consent_ballots_count_as_cast(browser: Browser, server: Server) -> None:
+    points = _round(server, "cumulative", 20_000_00, {"points": 5})
+    phone = open_page(browser, PHONE)
+    join(phone, server, points["code"], "Lea")
+    _to(server, points, "discussing", "voting")
+    phone.fill("#ballot-form li:has-text('Buskort') input.points", "4")
+    phone.fill("#ballot-form li:has-text('Bærbar') input.points", "2")
+    expect(phone.locator("#points-left")).to_have_text("-1")
+    expect(phone.locator("#ballot-form button[type=submit]")).to_be_disabled()
+    phone.fill("#ballot-form li:has-text('Bærbar') input.points", "1")
+    expect(phone.locator("#points-left")).to_have_text("0")
+    _vote(phone)
+    shot(phone, "phone-cumulative")
+    _to(server, points, "closed")
+    expect(phone.locator("#stage .result")).to_contain_text("Får penge: det fik 4 point.")
+
+    consent = _round(server, "consent", 20_000_00)
+    other = open_page(browser, PHONE)
+    join(other, server, consent["code"], "Mo")
+    _to(server, consent, "discussing", "voting")
+    other.locator("li:has-text('Kørekort') label.choice", has_text="Nej").click()
+    other.locator("li:has-text('Buskort') label.choice", has_text="Ja").click()
+    _vote(other)
+    shot(other, "phone-consent")
+    _to(server, consent, "closed")
+    result = other.locator("#stage .result")
+    expect(result.locator(".funded")).to_contain_text("Får penge: 1 sagde ja og 0 sagde nej.")
+    expect(result).to_contain_text("Får ikke penge: 0 sagde ja og 1 sagde nej")
+
+
+def test_equal_shares_explains_who_paid_and_where_shares_went(
+    browser: Browser, server: Server
+) -> None:
+    setup = _round(server, "equal_shares", 12_000_00, {"completion": "none"})
+    phones = [open_page(browser, PHONE) for _ in range(3)]
+    for phone, name in zip(phones, ("Nor", "Ole", "Pip"), strict=True):
+        join(phone, server, setup["code"], name)
+    _to(server, setup, "discussing", "voting")
+    # Two want the licence, one wants the bus card: each has a share of 4.000 kr.
+    for phone, picks in zip(
+        phones, (["Kørekort", "Buskort"], ["Kørekort"], ["Buskort"]), strict=True
+    ):
+        for title in picks:
+            phone.locator("label.tap", has_text=title).click()
+        _vote(phone)
+    _to(server, setup, "closed")
+    result = phones[0].locator("#stage .result")
+    expect(result.locator(".funded")).to_have_count(1)
+    expect(result).to_contain_text("Får penge: de 2, der støttede det, kunne betale 1.500,00")
+    expect(result).to_contain_text("dem, der støttede det, havde brugt deres andel på Buskort")
+    shot(phones[0], "phone-equal-shares-result")
