@@ -261,3 +261,33 @@ def test_join_accepts_the_code_as_people_type_it(api: Api) -> None:
 def test_healthz_answers_ok(api: Api) -> None:
     response = api.call("GET", "/healthz")
     assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+def test_a_closed_round_exports_as_a_pabulib_file_that_reads_back(api: Api) -> None:
+    from app.deliberation.pabulib import read
+
+    fac = api.user("fac@export.dk")
+    workshop = api.workshop(fac, api.group(fac, amount_minor=10_000_00)["id"])
+    round_id = api.round(fac, workshop["id"], budget_minor=5_000_00)["id"]
+    members = [api.join(workshop["code"], name) for name in ("Aya", "Ben", "Cas")]
+    api.phase(fac, round_id, "proposing")
+    a = api.propose(members[0], round_id, "Kursus", 3_000_00)
+    b = api.propose(members[1], round_id, "Buskort", 4_000_00)
+    api.phase(fac, round_id, "discussing")
+    api.phase(fac, round_id, "voting")
+    early = api.call("GET", f"/api/v1/rounds/{round_id}/pabulib", fac)
+    assert early.status_code == 409
+    api.vote(members[0], round_id, [a])
+    api.vote(members[1], round_id, [a, b])
+    api.vote(members[2], round_id, [])  # an empty ballot: left out of the file
+    api.phase(fac, round_id, "closed")
+    response = api.call("GET", f"/api/v1/rounds/{round_id}/pabulib", members[0])
+    assert response.status_code == 200
+    instance = read(response.text)
+    assert instance.budget == 5_000_00 and instance.vote_type == "approval"
+    assert [(p.id, p.cost, p.extra["selected"]) for p in instance.projects] == [
+        (a, 3_000_00, "1"),
+        (b, 4_000_00, "0"),
+    ]
+    assert sorted(v.projects for v in instance.votes) == sorted([(a,), tuple(sorted([a, b]))])
+    assert "Aya" not in response.text and "Ben" not in response.text  # voters are numbers

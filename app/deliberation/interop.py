@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from .ballots import ApprovalBallot, Ballot, CumulativeBallot
+from .ballots import ApprovalBallot, Ballot, ConsentBallot, CumulativeBallot
 from .methods import Method
 from .pabulib import Instance, Project, Vote
 from .rules import Candidate, Result, compute_result
@@ -48,16 +48,21 @@ def round_as_instance(
     ballots: Sequence[Ballot],
 ) -> Instance:
     """A closed round as a pabulib instance: proposals as (id, cost in øre, title, funded);
-    ballots anonymous (voters numbered 1, 2, …), approval or cumulative."""
+    ballots anonymous (voters numbered 1, 2, …); consent ballots as approval of their yes."""
     projects = tuple(
         Project(pid, cost, title, index, {"selected": "1" if funded else "0"})
         for index, (pid, cost, title, funded) in enumerate(proposals)
     )
     votes: list[Vote] = []
-    for number, ballot in enumerate(ballots, start=1):
-        if isinstance(ballot, CumulativeBallot):
+    for ballot in ballots:  # an empty ballot says nothing a .pb file can hold: left out
+        number = str(len(votes) + 1)
+        if isinstance(ballot, CumulativeBallot) and ballot.points:
             ids = tuple(sorted(ballot.points))
-            votes.append(Vote(str(number), ids, tuple(ballot.points[i] for i in ids)))
-        elif isinstance(ballot, ApprovalBallot):
-            votes.append(Vote(str(number), tuple(sorted(ballot.approvals))))
+            votes.append(Vote(number, ids, tuple(ballot.points[i] for i in ids)))
+        elif isinstance(ballot, ApprovalBallot) and ballot.approvals:
+            votes.append(Vote(number, tuple(sorted(ballot.approvals))))
+        elif isinstance(ballot, ConsentBallot):
+            yes = tuple(sorted(p for p, c in ballot.choices.items() if c == "yes"))
+            if yes:
+                votes.append(Vote(number, yes))  # consent as approval of the yes-votes
     return Instance(dict(meta), projects, tuple(votes))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Body, Request, Response
+from fastapi.responses import PlainTextResponse
 
 from app.deliberation.errors import NotFound
 from app.limits import AttemptLimiter
@@ -311,3 +312,13 @@ def get_result(
             for pid, reason in result.reasons.items()
         },
     }
+
+
+@router.get("/rounds/{round_id}/pabulib", response_class=PlainTextResponse)
+def export_pabulib(round_id: str, services: ServicesDep, actor: ActorDep) -> PlainTextResponse:
+    """A closed round as a pabulib .pb file (voters numbered, never named)."""
+    text = rounds.export_pabulib(services, actor, round_id)
+    return PlainTextResponse(
+        text,
+        headers={"Content-Disposition": f'attachment; filename="puljen-round-{round_id}.pb"'},
+    )

@@ -10,7 +10,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.clock import utcnow
-from app.deliberation.ballots import parse_ballot
+from app.deliberation import pabulib
+from app.deliberation.ballots import Ballot, parse_ballot
 from app.deliberation.errors import Conflict, InvalidInput, NotFound
 from app.deliberation.events import (
     BallotsChanged,
@@ -22,6 +23,7 @@ from app.deliberation.events import (
     RoundCreated,
 )
 from app.deliberation.fields import require_amount, require_text
+from app.deliberation.interop import round_as_instance
 from app.deliberation.methods import Method, parse_method, validate_params
 from app.deliberation.permissions import Action, Actor, Role, require
 from app.deliberation.phases import Phase, advance, require_phase
@@ -98,6 +100,18 @@ def _active_ballots(session: Session, round_id: str) -> Sequence[BallotRow]:
         .join(MemberRow, col(MemberRow.id) == col(BallotRow.member_id))
         .where(BallotRow.round_id == round_id, col(MemberRow.removed_at).is_(None))
     ).all()
+
+
+def _counted_ballots(session: Session, round_: RoundRow, costs: Mapping[str, int]) -> list[Ballot]:
+    """The ballots that count, read back as the method's ballots (checked against the
+    round's own budget, as when they were cast)."""
+    method = Method(round_.method)
+    return [
+        parse_ballot(
+            method, row.body, costs, budget_minor=round_.budget_minor, params=round_.params
+        )
+        for row in _active_ballots(session, round_.id)
+    ]
 
 
 def ballot_count(session: Session, round_id: str) -> int:
@@ -189,12 +203,7 @@ def _close(session: Session, round_: RoundRow, workshop: WorkshopRow, actor: Act
     proposals = proposals_of(session, round_.id)
     method = Method(round_.method)
     amounts = {p.id: p.amount_minor for p in proposals}
-    ballots = [  # checked against the round's own budget, as when they were cast
-        parse_ballot(
-            method, row.body, amounts, budget_minor=round_.budget_minor, params=round_.params
-        )
-        for row in _active_ballots(session, round_.id)
-    ]
+    ballots = _counted_ballots(session, round_, amounts)
     result = compute_result(
         method,
         budget_minor=budget,
@@ -416,3 +425,43 @@ def get_result(services: Services, actor: Actor, round_id: str) -> ResultView:
         assert group is not None
         titles = {p.id: p.title for p in proposals_of(session, round_.id)}
         return ResultView(result, group.currency, titles)
+
+
+def export_pabulib(services: Services, actor: Actor, round_id: str) -> str:
+    """A closed round as a pabulib ``.pb`` file, so researchers can study it with their own
+    tools. Voters are numbered, never named; costs are in øre."""
+    with services.db.reading() as session:
+        round_, workshop = _load_round(session, round_id)
+        require(
+            actor,
+            Action.VIEW_RESULT,
+            organisation_id=workshop.organisation_id,
+            workshop_id=workshop.id,
+        )
+        result = session.get(ResultRow, round_.id)
+        if result is None:
+            raise Conflict(N_("The result is published when the round closes."), code="not_closed")
+        group = session.get(GroupRow, workshop.group_id)
+        assert group is not None
+        proposals = proposals_of(session, round_.id)
+        method = Method(round_.method)
+        costs = {p.id: p.amount_minor for p in proposals}
+        ballots = _counted_ballots(session, round_, costs)
+    funded = set(result.funded)
+    return pabulib.dump(
+        round_as_instance(
+            meta={
+                "description": f"Puljen round: {round_.title}",
+                "country": "Denmark",
+                "unit": group.name,
+                "instance": round_.created_at.date().isoformat(),
+                "budget": str(result.budget_minor),
+                "currency": group.currency,
+                "comment": "costs and budget in minor units (1/100 of the currency)",
+                "vote_type": "cumulative" if method is Method.CUMULATIVE else "approval",
+                "rule": f"puljen/{method.value}",
+            },
+            proposals=[(p.id, p.amount_minor, p.title, p.id in funded) for p in proposals],
+            ballots=ballots,
+        )
+    )
