@@ -16,9 +16,6 @@ FIXTURES = Path(__file__).parent / "fixtures" / "pabulib"
 REFERENCE = json.loads((FIXTURES / "reference_outputs_pabutools_1.2.3.json").read_text())
 APPROVAL = sorted(f for f, r in REFERENCE.items() if r["vote_type"] == "approval")
 CUMULATIVE = sorted(f for f, r in REFERENCE.items() if r["vote_type"] == "cumulative")
-# add1 re-runs Equal Shares once per currency unit of share: exact but not yet fast enough for
-# Wieliczka (6,586 voters, 64 projects) in a test run; the voting-rules issue tracks it.
-ADD1_TOO_SLOW_YET = {"Poland_Wieliczka_2023_Green_Budget.pb"}
 
 
 def _instance(name: str) -> Instance:
@@ -48,15 +45,7 @@ def test_equal_shares_without_completion_matches_the_reference(name: str) -> Non
     assert _as_reference(result.funded) == REFERENCE[name]["mes"]
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.skip(reason="add1 not fast enough yet"))
-        if n in ADD1_TOO_SLOW_YET
-        else n
-        for n in APPROVAL
-    ],
-)
+@pytest.mark.parametrize("name", APPROVAL)
 def test_equal_shares_with_add1_matches_the_reference_and_the_cities(name: str) -> None:
     result = compute_pb(_instance(name), Method.EQUAL_SHARES, "add1")
     assert _as_reference(result.funded) == REFERENCE[name]["mes_add1_no_exhaustive_stop"]

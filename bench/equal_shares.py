@@ -1,0 +1,87 @@
+"""Benchmark: the Method of Equal Shares on real elections (tests/fixtures/pabulib).
+
+Prints, per approval election, our time for MES without completion and with add1, whether
+the outcome matches pabutools 1.2.3's stored outcome, and pabutools' own time: measured in
+this run when pabutools is installed (an optional, GPL research library), else the time it
+took when the reference was made (``seconds`` in the reference file, all its rules).
+
+Usage: .venv/bin/python bench/equal_shares.py [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from app.deliberation.interop import compute_pb
+from app.deliberation.methods import Method
+from app.deliberation.pabulib import read
+
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "pabulib"
+
+
+def best_of(repeat: int, call) -> tuple[float, object]:  # type: ignore[no-untyped-def]
+    best, value = float("inf"), None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        value = call()
+        best = min(best, time.perf_counter() - started)
+    return best, value
+
+
+def pabutools_seconds(path: Path) -> float | None:
+    try:
+        from pabutools.election import Cost_Sat, parse_pabulib  # type: ignore[import-not-found]
+        from pabutools.rules import (  # type: ignore[import-not-found]
+            exhaustion_by_budget_increase,
+            method_of_equal_shares,
+        )
+    except ImportError:
+        return None
+    instance, profile = parse_pabulib(str(path))
+    started = time.perf_counter()
+    exhaustion_by_budget_increase(
+        instance,
+        profile,
+        method_of_equal_shares,
+        {"sat_class": Cost_Sat},
+        budget_step=profile.num_ballots(),
+        exhaustive_stop=False,
+    )
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    reference = json.loads((FIXTURES / "reference_outputs_pabutools_1.2.3.json").read_text())
+    print(
+        f"{'election':<44} {'voters':>6} {'projects':>8} {'none s':>8} {'add1 s':>8}"
+        f" {'match':>5} {'pabutools s':>12}"
+    )
+    for name, ref in sorted(reference.items()):
+        if ref["vote_type"] != "approval":
+            continue
+        path = FIXTURES / name
+        instance = read(path.read_text(encoding="utf-8-sig"))
+        none_s, _ = best_of(
+            args.repeat, lambda i=instance: compute_pb(i, Method.EQUAL_SHARES, "none")
+        )
+        add1_s, result = best_of(
+            args.repeat, lambda i=instance: compute_pb(i, Method.EQUAL_SHARES, "add1")
+        )
+        funded = sorted(result.funded, key=lambda p: (len(p), p))  # type: ignore[attr-defined]
+        match = funded == ref["mes_add1_no_exhaustive_stop"]
+        theirs = pabutools_seconds(path)
+        theirs_text = f"{theirs:.2f}" if theirs is not None else f"({ref['seconds']:.2f} ref)"
+        print(
+            f"{name[:44]:<44} {len(instance.votes):>6} {len(instance.projects):>8}"
+            f" {none_s:>8.3f} {add1_s:>8.3f} {'yes' if match else 'NO':>5} {theirs_text:>12}"
+        )
+
+
+if __name__ == "__main__":
+    main()
