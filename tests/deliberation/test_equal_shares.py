@@ -106,3 +106,31 @@ def test_equal_shares_never_spends_more_than_the_budget(
     costs = {c.id: c.amount_minor for c in candidates}
     assert sum(costs[p] for p in outcome.funded) <= budget
     assert len(set(outcome.funded)) == len(outcome.funded)
+
+
+def naive_add1(
+    candidates: list[Candidate], ballots: list[frozenset[str]], budget: int
+) -> list[str]:
+    """add1 the plain way: an exact run at every single step."""
+    profile = _Profile(candidates, ballots)
+    costs = {c.id: c.amount_minor for c in candidates}
+    reachable = {c.id for c in candidates if profile.supporters[c.id]}
+    share = Fraction(budget, len(ballots))
+    funded = _run(candidates, profile, share)[0]
+    while set(funded) != reachable:
+        share += 1
+        more = _run(candidates, profile, share)[0]
+        if sum(costs[p] for p in more) > budget:
+            break
+        funded = more
+    return funded
+
+
+@settings(max_examples=150, deadline=None)
+@given(elections())
+def test_the_fast_add1_funds_exactly_what_the_plain_one_does(
+    election: tuple[list[Candidate], list[frozenset[str]], int],
+) -> None:
+    candidates, ballots, budget = election
+    fast = equal_shares(candidates, ballots, budget, completion="add1", unit_minor=1)
+    assert fast.funded == naive_add1(candidates, ballots, budget)

@@ -101,6 +101,7 @@ class _Entry:
     bound: float  # a lower bound of the proposal's price per unit of utility
     tie: tuple[int, int, int]
     cost: int
+    exact: Fraction | None = None  # the bound exactly, when nobody was short: 1 / supporters
 
 
 _CLOSE = 1e-9  # relative: decisions closer than this are re-made in exact arithmetic
@@ -110,63 +111,112 @@ def _apart(x: float, y: float) -> bool:
     return abs(x - y) > _CLOSE * max(abs(x), abs(y), 1.0)
 
 
+def _cheaper(
+    a: tuple[float, Fraction | None, tuple[int, int, int]],
+    b: tuple[float, Fraction | None, tuple[int, int, int]],
+) -> bool | None:
+    """Is price ``a`` below ``b`` (ties by the tie key)? ``None`` if floats cannot tell.
+
+    Equal prices are common: when no supporter is short, the price is exactly 1/supporters,
+    so two such proposals compare exactly.
+    """
+    if _apart(a[0], b[0]):
+        return a[0] < b[0]
+    if a[1] is not None and b[1] is not None:
+        return (a[1], a[2]) < (b[1], b[2])
+    return None
+
+
 def _run_fast(
-    candidates: Sequence[Candidate], profile: _Profile, share: Fraction
-) -> list[str] | None:
-    """``_run`` in floating point, certified: it returns the funded proposals only if every
-    decision it made was clear by a wide margin (so exact arithmetic makes the same ones);
-    otherwise ``None``, and the caller runs the exact version."""
+    candidates: Sequence[Candidate], profile: _Profile, share: Fraction, track: bool = True
+) -> tuple[list[str], float] | None:
+    """``_run`` in floating point, certified, and how far the share may rise with nothing
+    decided differently.
+
+    Every budget, price and payment here is an affine function of the share ``e`` (a value
+    and a slope), for as long as every comparison made comes out the same. The run returns
+    the funded proposals and the distance to the nearest ``e`` where one comparison would
+    flip, or ``None`` if any decision was too close to call in floating point (then the
+    caller runs the exact version). Without ``track`` it skips that bookkeeping (reach 0).
+    """
     budget = [float(share)] * len(profile.sets)
+    slope = [1.0] * len(profile.sets)
     counts = profile.counts
     entries = {
         c.id: _Entry(0.0, tie_key(c, profile.approvals[c.id]), c.amount_minor)
         for c in candidates
         if profile.supporters[c.id] and c.amount_minor > 0
     }
+    bound_slope: dict[str, float] = dict.fromkeys(entries, 0.0)
+    # Money never exceeds everyone's share together: one absolute tolerance for it.
+    money_close = _CLOSE * max(float(share) * sum(counts), 1.0)
+    reach = float("inf")
+
+    def keep(value: float, rate: float) -> None:
+        """Note where ``value + rate * d`` changes sign, for d > 0."""
+        nonlocal reach
+        if value * rate < 0:
+            reach = min(reach, -value / rate)
+
     funded: list[str] = []
     while entries:
         best_id: str | None = None
-        best_rho = 0.0
-        best_alpha = 0.0
+        best = (0.0, 0.0, 0.0, 0.0)  # rho, rho slope, alpha, alpha slope
+        best_key: tuple[float, Fraction | None, tuple[int, int, int]] = (0.0, None, (0, 0, 0))
         for cid in sorted(entries, key=lambda k: (entries[k].bound, entries[k].tie)):
-            bound, cost = entries[cid].bound, entries[cid].cost
-            if best_id is not None and bound > best_rho:
-                if not _apart(bound, best_rho):
-                    return None
+            entry = entries[cid]
+            if best_id is not None and entry.bound > best[0] and _apart(entry.bound, best[0]):
                 break  # no one further down can beat the best: their prices only rose
             members = sorted(profile.supporters[cid], key=budget.__getitem__)
-            remaining = float(cost)
-            count = sum(counts[g] for g in members)
-            alpha = None
-            for g in members:
+            need, need_rate = float(entry.cost), 0.0
+            count = profile.approvals[cid]
+            alpha: tuple[float, float] | None = None
+            exact: Fraction | None = None
+            for index, g in enumerate(members):
                 have = budget[g] * count
-                if not _apart(have, remaining):
+                if -money_close < have - need < money_close:
                     return None
-                if have > remaining:
-                    alpha = remaining / count
+                if have > need:
+                    alpha = (need / count, need_rate / count)
+                    exact = Fraction(1, count) if index == 0 else None
                     break
-                remaining -= budget[g] * counts[g]
+                need -= budget[g] * counts[g]
+                need_rate -= slope[g] * counts[g]
                 count -= counts[g]
             if alpha is None:
-                del entries[cid]  # unaffordable now, and budgets only shrink
+                if track:
+                    total = sum(budget[g] * counts[g] for g in members)
+                    total_rate = sum(slope[g] * counts[g] for g in members)
+                    keep(total - entry.cost, total_rate)
+                del entries[cid]
                 continue
-            rho = alpha / cost
-            entries[cid].bound = rho
-            if best_id is None or rho < best_rho:
-                if best_id is not None and not _apart(rho, best_rho):
-                    return None
-                best_id, best_rho, best_alpha = cid, rho, alpha
-            elif not _apart(rho, best_rho):
+            if track:
+                for g in members:  # who pays all they have, who pays alpha: unchanged
+                    keep(budget[g] - alpha[0], slope[g] - alpha[1])
+            rho = (alpha[0] / entry.cost, alpha[1] / entry.cost)
+            entry.bound, entry.exact = rho[0], exact
+            bound_slope[cid] = rho[1]
+            key = (rho[0], exact, entry.tie)
+            cheaper = True if best_id is None else _cheaper(key, best_key)
+            if cheaper is None:
                 return None
+            if cheaper:
+                best_id, best, best_key = cid, (rho[0], rho[1], alpha[0], alpha[1]), key
         if best_id is None:
             break
+        for cid in entries if track else ():  # the best stays ahead of every other price
+            if cid != best_id:
+                keep(entries[cid].bound - best[0], bound_slope[cid] - best[1])
         for g in profile.supporters[best_id]:
-            if not _apart(budget[g], best_alpha):
+            if -money_close < budget[g] - best[2] < money_close:
                 return None
-            budget[g] = 0.0 if budget[g] < best_alpha else budget[g] - best_alpha
+            if budget[g] < best[2]:
+                budget[g], slope[g] = 0.0, 0.0
+            else:
+                budget[g], slope[g] = budget[g] - best[2], slope[g] - best[3]
         funded.append(best_id)
         del entries[best_id]
-    return funded
+    return funded, reach if track else 0.0
 
 
 def equal_shares(
@@ -188,15 +238,25 @@ def equal_shares(
     if completion == "add1":
         reachable = {c.id for c in candidates if profile.supporters[c.id]}
         last = share
+        skip = 1
+        untracked = 0  # where steps rarely repeat, skip the bookkeeping for a while
         while set(funded) != reachable:
-            share += unit_minor
-            # Most steps change nothing; a certified float run tells which proposals the exact
-            # run would fund, in a fraction of the time (else the exact run decides).
-            fast = _run_fast(candidates, profile, share)
-            more = fast if fast is not None else _run(candidates, profile, share)[0]
+            share += unit_minor * skip
+            # A certified float run tells which proposals the exact run would fund, and how
+            # many further steps would fund the very same ones (so they need no run at all);
+            # a close call is left to the exact run.
+            fast = _run_fast(candidates, profile, share, track=untracked == 0)
+            untracked = max(0, untracked - 1)
+            if fast is None:
+                more, skip = _run(candidates, profile, share)[0], 1
+            else:
+                more, reach = fast
+                skip = max(1, int(reach * (1 - 1e-6) / unit_minor)) if reach < 1e18 else 1
+                if skip == 1 and untracked == 0 and reach > 0:
+                    untracked = 8
             if sum(costs[c] for c in more) > budget_minor:
                 break
-            funded, last = more, share
+            funded, last = more, share + unit_minor * (skip - 1)
         funded, paid, _ = _run(candidates, profile, last)  # the exact run of the outcome kept
     return EqualShares(funded, paid, _spent_on(candidates, profile, funded))
 
