@@ -81,6 +81,32 @@ def main() -> None:
             f"{name[:44]:<44} {len(instance.votes):>6} {len(instance.projects):>8}"
             f" {none_s:>8.3f} {add1_s:>8.3f} {'yes' if match else 'NO':>5} {theirs_text:>12}"
         )
+    small_groups(args.repeat)
+
+
+def small_groups(repeat: int) -> None:
+    """Workshop-sized rounds: 40 members, 30 proposals, a 60.000 kr. pot, in øre."""
+    import random
+
+    from app.deliberation.rules.equal_shares import equal_shares
+    from app.deliberation.rules.outcome import Candidate
+
+    rng = random.Random(1)
+    times = []
+    for _ in range(30):
+        candidates = [Candidate(f"p{i}", rng.randint(10, 200) * 100_00, i) for i in range(30)]
+        ids = [c.id for c in candidates]
+        ballots = [frozenset(rng.sample(ids, rng.randint(1, 8))) for _ in range(40)]
+        seconds, _ = best_of(
+            repeat,
+            lambda c=candidates, b=ballots: equal_shares(c, b, 60_000_00, unit_minor=100),
+        )
+        times.append(seconds)
+    times.sort()
+    print(
+        f"small groups (40 members x 30 proposals, 30 random rounds, add1 in øre):"
+        f" median {times[15] * 1000:.1f} ms, max {times[-1] * 1000:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

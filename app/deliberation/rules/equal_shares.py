@@ -148,6 +148,7 @@ def _run_fast(
         if profile.supporters[c.id] and c.amount_minor > 0
     }
     bound_slope: dict[str, float] = dict.fromkeys(entries, 0.0)
+    fuzzy: set[int] = set()
     # Money never exceeds everyone's share together: one absolute tolerance for it.
     money_close = _CLOSE * max(float(share) * sum(counts), 1.0)
     reach = float("inf")
@@ -170,16 +171,24 @@ def _run_fast(
             members = sorted(profile.supporters[cid], key=budget.__getitem__)
             need, need_rate = float(entry.cost), 0.0
             count = profile.approvals[cid]
+            # Whether its supporters can pay for it decides the outcome: that must be clear.
+            # Who among them is short only shapes alpha, which moves continuously: a near tie
+            # there goes either way with the same alpha.
+            spare = sum(budget[g] * counts[g] for g in members) - need
+            if -money_close < spare < money_close:
+                return None
             alpha: tuple[float, float] | None = None
             exact: Fraction | None = None
-            for index, g in enumerate(members):
+            paid_up = True  # so far only supporters with nothing left, exactly nothing
+            for g in members if spare > 0 else ():
                 have = budget[g] * count
-                if -money_close < have - need < money_close:
-                    return None
-                if have > need:
+                if have >= need:
                     alpha = (need / count, need_rate / count)
-                    exact = Fraction(1, count) if index == 0 else None
+                    # Everyone with money left pays alpha: the price is exactly 1/payers.
+                    clearly = paid_up and have - need > money_close
+                    exact = Fraction(1, count) if clearly else None
                     break
+                paid_up = paid_up and budget[g] == 0.0 and g not in fuzzy
                 need -= budget[g] * counts[g]
                 need_rate -= slope[g] * counts[g]
                 count -= counts[g]
@@ -209,8 +218,8 @@ def _run_fast(
                 keep(entries[cid].bound - best[0], bound_slope[cid] - best[1])
         for g in profile.supporters[best_id]:
             if -money_close < budget[g] - best[2] < money_close:
-                return None
-            if budget[g] < best[2]:
+                fuzzy.add(g)  # exactly zero or a crumb left: no exact claims about it
+            if budget[g] <= best[2]:
                 budget[g], slope[g] = 0.0, 0.0
             else:
                 budget[g], slope[g] = budget[g] - best[2], slope[g] - best[3]
