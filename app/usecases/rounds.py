@@ -409,20 +409,28 @@ class ResultView:
     titles: dict[str, str]
 
 
+def _published(
+    session: Session, actor: Actor, round_id: str
+) -> tuple[RoundRow, ResultRow, GroupRow]:
+    """A round whose result ``actor`` may see, with that result and its group."""
+    round_, workshop = _load_round(session, round_id)
+    require(
+        actor,
+        Action.VIEW_RESULT,
+        organisation_id=workshop.organisation_id,
+        workshop_id=workshop.id,
+    )
+    result = session.get(ResultRow, round_.id)
+    if result is None:
+        raise Conflict(N_("The result is published when the round closes."), code="not_closed")
+    group = session.get(GroupRow, workshop.group_id)
+    assert group is not None
+    return round_, result, group
+
+
 def get_result(services: Services, actor: Actor, round_id: str) -> ResultView:
     with services.db.reading() as session:
-        round_, workshop = _load_round(session, round_id)
-        require(
-            actor,
-            Action.VIEW_RESULT,
-            organisation_id=workshop.organisation_id,
-            workshop_id=workshop.id,
-        )
-        result = session.get(ResultRow, round_.id)
-        if result is None:
-            raise Conflict(N_("The result is published when the round closes."), code="not_closed")
-        group = session.get(GroupRow, workshop.group_id)
-        assert group is not None
+        round_, result, group = _published(session, actor, round_id)
         titles = {p.id: p.title for p in proposals_of(session, round_.id)}
         return ResultView(result, group.currency, titles)
 
@@ -431,18 +439,7 @@ def export_pabulib(services: Services, actor: Actor, round_id: str) -> str:
     """A closed round as a pabulib ``.pb`` file, so researchers can study it with their own
     tools. Voters are numbered, never named; costs are in øre."""
     with services.db.reading() as session:
-        round_, workshop = _load_round(session, round_id)
-        require(
-            actor,
-            Action.VIEW_RESULT,
-            organisation_id=workshop.organisation_id,
-            workshop_id=workshop.id,
-        )
-        result = session.get(ResultRow, round_.id)
-        if result is None:
-            raise Conflict(N_("The result is published when the round closes."), code="not_closed")
-        group = session.get(GroupRow, workshop.group_id)
-        assert group is not None
+        round_, result, group = _published(session, actor, round_id)
         proposals = proposals_of(session, round_.id)
         method = Method(round_.method)
         costs = {p.id: p.amount_minor for p in proposals}
