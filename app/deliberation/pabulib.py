@@ -265,6 +265,17 @@ def _read_meta(section: _Section) -> tuple[dict[str, str], dict[str, int]]:
     return meta, lines
 
 
+def _new_id(value: str, kind: str, lines: dict[str, int], line: int, *, allow_comma: bool) -> str:
+    """``value`` as an id not seen before (``lines``: where each id was first seen)."""
+    problem = _id_problem(value, kind, allow_comma=allow_comma)
+    if problem:
+        raise PabulibError(problem, line)
+    if value in lines:
+        raise PabulibError(f"{kind} {value!r} twice (first on line {lines[value]})", line)
+    lines[value] = line
+    return value
+
+
 def _read_projects(section: _Section) -> list[Project]:
     header = section.header
     assert header is not None
@@ -275,15 +286,7 @@ def _read_projects(section: _Section) -> list[Project]:
     lines: dict[str, int] = {}
     for first, last, row in section.rows:
         _fields(section, first, last, row)
-        project_id = row[id_at]
-        problem = _id_problem(project_id, "project id", allow_comma=False)
-        if problem:
-            raise PabulibError(problem, first)
-        if project_id in lines:
-            raise PabulibError(
-                f"project id {project_id!r} twice (first on line {lines[project_id]})", first
-            )
-        lines[project_id] = first
+        project_id = _new_id(row[id_at], "project id", lines, first, allow_comma=False)
         try:
             cost = _money(row[cost_at], f"the cost of project {project_id!r}")
         except PabulibError as error:
@@ -310,15 +313,7 @@ def _read_votes(section: _Section, project_ids: set[str]) -> list[Vote]:
     lines: dict[str, int] = {}
     for first, last, row in section.rows:
         _fields(section, first, last, row)
-        voter_id = row[id_at]
-        problem = _id_problem(voter_id, "voter id", allow_comma=True)
-        if problem:
-            raise PabulibError(problem, first)
-        if voter_id in lines:
-            raise PabulibError(
-                f"voter id {voter_id!r} twice (first on line {lines[voter_id]})", first
-            )
-        lines[voter_id] = first
+        voter_id = _new_id(row[id_at], "voter id", lines, first, allow_comma=True)
         chosen = tuple(row[vote_at].split(",")) if row[vote_at] else ()
         problem = _ballot_problem(voter_id, chosen, project_ids)
         if problem:

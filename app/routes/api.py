@@ -11,11 +11,12 @@ from app.deliberation.errors import NotFound
 from app.limits import AttemptLimiter
 from app.tables import CommentRow, ProposalRow, RoundRow, UserRow
 from app.usecases import accounts, groups, rounds, workshops
+from app.usecases.queries import CommentView
+from app.views import join_url, screen_url
 from app.web import reason_text
 
 from . import schemas
-from .deps import ActorDep, ServicesDep, TokenDep
-from .errors import language_of
+from .deps import ActorDep, ServicesDep, TokenDep, base_url, language_of
 
 router = APIRouter(prefix="/api/v1")
 
@@ -98,10 +99,6 @@ def get_group(group_id: str, services: ServicesDep, actor: ActorDep) -> dict[str
 # --- workshops --------------------------------------------------------------------------
 
 
-def _base_url(request: Request, services: ServicesDep) -> str:
-    return (services.settings.public_url or str(request.base_url)).rstrip("/")
-
-
 @router.post("/groups/{group_id}/workshops", status_code=201)
 def start_workshop(
     group_id: str,
@@ -113,15 +110,15 @@ def start_workshop(
     workshop = workshops.start_workshop(
         services, actor, group_id=group_id, title=body.title, language=body.language
     )
-    base = _base_url(request, services)
+    base = base_url(request, services)
     return {
         "id": workshop.id,
         "title": workshop.title,
         "group_id": workshop.group_id,
         "language": workshop.language,
         "code": workshop.code,
-        "join_url": f"{base}/j/{workshop.code}",
-        "screen_url": f"{base}/screen/{workshop.screen_token}",
+        "join_url": join_url(base, workshop.code),
+        "screen_url": screen_url(base, workshop.screen_token),
     }
 
 
@@ -130,20 +127,20 @@ def get_workshop(
     workshop_id: str, request: Request, services: ServicesDep, actor: ActorDep
 ) -> dict[str, Any]:
     view = workshops.get_workshop(services, actor, workshop_id)
-    base = _base_url(request, services)
+    base = base_url(request, services)
     answer: dict[str, Any] = {
         "id": view.workshop.id,
         "title": view.workshop.title,
         "group_id": view.workshop.group_id,
         "language": view.workshop.language,
         "code": view.workshop.code,
-        "join_url": f"{base}/j/{view.workshop.code}",
+        "join_url": join_url(base, view.workshop.code),
         "members": view.members,
         "event_seq": view.workshop.event_seq,
         "rounds": [_round_summary(r) for r in view.rounds],
     }
     if actor.is_user:
-        answer["screen_url"] = f"{base}/screen/{view.workshop.screen_token}"
+        answer["screen_url"] = screen_url(base, view.workshop.screen_token)
     return answer
 
 
@@ -152,7 +149,7 @@ def rotate_screen_token(
     workshop_id: str, request: Request, services: ServicesDep, actor: ActorDep
 ) -> dict[str, Any]:
     workshop = workshops.rotate_screen_token(services, actor, workshop_id)
-    return {"screen_url": f"{_base_url(request, services)}/screen/{workshop.screen_token}"}
+    return {"screen_url": screen_url(base_url(request, services), workshop.screen_token)}
 
 
 @router.post("/join", status_code=201)
@@ -202,7 +199,7 @@ def _proposal(proposal: ProposalRow, author: str = "") -> dict[str, Any]:
     }
 
 
-def _comment(comment: CommentRow, author: str = "") -> dict[str, Any]:
+def _comment(comment: CommentRow | CommentView, author: str = "") -> dict[str, Any]:
     return {
         "id": comment.id,
         "proposal_id": comment.proposal_id,
@@ -243,7 +240,7 @@ def get_round(round_id: str, services: ServicesDep, actor: ActorDep) -> dict[str
         proposals=[
             {
                 **_proposal(p.proposal, p.author),
-                "comments": [_comment(c, author) for c, author in p.comments],
+                "comments": [_comment(c, c.author) for c in p.comments],
             }
             for p in view.proposals
         ],

@@ -12,27 +12,18 @@ from starlette.requests import HTTPConnection
 from app.deliberation.errors import DeliberationError, NotAllowed, NotAuthenticated
 from app.deliberation.permissions import Actor
 from app.deliberation.text import N_
-from app.i18n import LANGUAGES, negotiate
 from app.usecases import accounts
 from app.usecases.unit import Services
 from app.views import Page
 
-from .deps import get_services
+from .deps import get_services, language_of
 
 MEMBER_COOKIE = "puljen_member"
 USER_COOKIE = "puljen_user"
 CSRF_COOKIE = "puljen_csrf"
-LANGUAGE_COOKIE = "puljen_lang"
 CSRF_HEADER = "x-csrf-token"
 YEAR = 365 * 24 * 3600
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
-
-
-def language_of(connection: HTTPConnection) -> str:
-    chosen = connection.cookies.get(LANGUAGE_COOKIE)
-    if chosen in LANGUAGES:
-        return str(chosen)
-    return negotiate(connection.headers.get("accept-language"))
 
 
 def page_of(request: Request) -> Page:

@@ -27,8 +27,8 @@ from .browser import (
     set_cookie,
     user_actor,
 )
-from .deps import ServicesDep
-from .pages import base_url, message
+from .deps import ServicesDep, base_url
+from .errors import error_message as message
 
 router = APIRouter(prefix="/f", include_in_schema=False)
 

@@ -9,15 +9,33 @@ from starlette.requests import HTTPConnection
 
 from app.deliberation.errors import NotAuthenticated
 from app.deliberation.permissions import Actor
+from app.i18n import LANGUAGES, negotiate
 from app.usecases import accounts
 from app.usecases.unit import Services
 
 SESSION_COOKIE = "puljen_session"
+LANGUAGE_COOKIE = "puljen_lang"
 
 
 def get_services(connection: HTTPConnection) -> Services:
     services: Services = connection.app.state.services
     return services
+
+
+def language_of(connection: HTTPConnection) -> str:
+    """The language a person chose on the page (cookie), else their browser's."""
+    chosen = connection.cookies.get(LANGUAGE_COOKIE)
+    if chosen in LANGUAGES:
+        return str(chosen)
+    return negotiate(connection.headers.get("accept-language"))
+
+
+def base_url(connection: HTTPConnection, services: Services) -> str:
+    """Where people reach the app: the configured public URL, else this request's own."""
+    if services.settings.public_url:
+        return services.settings.public_url.rstrip("/")
+    url = str(connection.base_url).rstrip("/")
+    return "http" + url[2:] if url.startswith("ws") else url  # ws:// -> http://, wss:// -> https://
 
 
 def bearer_token(connection: HTTPConnection) -> str | None:

@@ -22,8 +22,10 @@ from app.deliberation.errors import (
     with_amounts,
 )
 from app.deliberation.text import N_
-from app.i18n import LANGUAGES, format_money, negotiate, translate
+from app.i18n import format_money, translate
 from app.web import render_page
+
+from .deps import language_of
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +54,10 @@ def error_body(code: str, message: str, field: str | None = None, **extra: Any) 
     return {"error": error}
 
 
-def language_of(request: Request) -> str:
-    """The member's chosen language (cookie) first, else the browser's Accept-Language."""
-    chosen = request.cookies.get("puljen_lang")
-    if chosen in LANGUAGES:
-        return str(chosen)
-    return negotiate(request.headers.get("accept-language"))
+def error_message(error: DeliberationError, language: str) -> str:
+    """The error's message for a person, in ``language``, amounts written out."""
+    params = with_amounts(error.params, lambda minor: format_money(minor, "DKK", language))
+    return translate(language, error.message, params)
 
 
 def _wants_page(request: Request) -> bool:
@@ -72,8 +72,7 @@ def _wants_page(request: Request) -> bool:
 def deliberation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DeliberationError)
     language = language_of(request)
-    params = with_amounts(exc.params, lambda minor: format_money(minor, "DKK", language))
-    message = translate(language, exc.message, params)
+    message = error_message(exc, language)
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAuthenticated) else None
     if _wants_page(request):
         if isinstance(exc, NotAuthenticated):

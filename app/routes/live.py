@@ -14,27 +14,21 @@ from fastapi import APIRouter, WebSocket
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect
 
-from app.deliberation.errors import DeliberationError, NotAllowed
+from app.deliberation.errors import DeliberationError, NotAllowed, NotFound
 from app.deliberation.permissions import Action, Actor, Role, require
 from app.live.rooms import Room, Rooms, Viewer
+from app.tables import WorkshopRow
 from app.usecases import accounts
-from app.usecases.live import Snapshot, load_snapshot, own_ballot
+from app.usecases.live import Snapshot, load_snapshot, own_ballot_of
 from app.usecases.unit import Services
 from app.views import Audience, initial, stage_key
 
-from .browser import language_of, member_actor, user_actor
-from .deps import get_services
+from .browser import member_actor, user_actor
+from .deps import base_url, get_services, language_of
 from .errors import status_of
 
 router = APIRouter()
 HEARTBEAT_SECONDS = 15
-
-
-def _base_url(websocket: WebSocket, services: Services) -> str:
-    if services.settings.public_url:
-        return services.settings.public_url.rstrip("/")
-    scheme = "https" if websocket.url.scheme == "wss" else "http"
-    return f"{scheme}://{websocket.url.netloc}"
 
 
 def _workshop_viewer(services: Services, websocket: WebSocket, workshop_id: str) -> Actor:
@@ -43,9 +37,12 @@ def _workshop_viewer(services: Services, websocket: WebSocket, workshop_id: str)
         actor = member_actor(services, websocket)
     except DeliberationError:
         actor = user_actor(services, websocket)
-    snap_org = load_snapshot(services, workshop_id).workshop.organisation_id
+    with services.db.reading() as session:
+        workshop = session.get(WorkshopRow, workshop_id)
+    if workshop is None:
+        raise NotFound()
     action = Action.MANAGE_WORKSHOP if actor.is_user else Action.FOLLOW_EVENTS
-    require(actor, action, organisation_id=snap_org, workshop_id=workshop_id)
+    require(actor, action, organisation_id=workshop.organisation_id, workshop_id=workshop_id)
     return actor
 
 
@@ -67,7 +64,7 @@ def _first_render(
         if me is None:
             raise NotAllowed(code="member_removed")
         if snap.round is not None:
-            body = own_ballot(services, snap.round.id, viewer.member_id)
+            body = own_ballot_of(services, snap.round.id, viewer.member_id)
             ballot = body
     html = initial(
         viewer.audience,
@@ -87,8 +84,8 @@ async def _serve(websocket: WebSocket, workshop_id: str, viewer: Viewer) -> None
     rooms: Rooms = websocket.app.state.rooms
     # Only the screen and the console (who hold a capability or a login) tell the room where
     # the app lives; a member's Host header never ends up in the projector's QR code.
-    base_url = _base_url(websocket, services)
-    trusted_base = None if viewer.audience is Audience.MEMBERS else base_url
+    base = base_url(websocket, services)
+    trusted_base = None if viewer.audience is Audience.MEMBERS else base
     known_stage = websocket.query_params.get("stage", "")
     room: Room | None = None
     try:
@@ -97,7 +94,7 @@ async def _serve(websocket: WebSocket, workshop_id: str, viewer: Viewer) -> None
             services,
             viewer,
             workshop_id,
-            base_url,
+            base,
             rooms.connected(workshop_id),
             known_stage,
         )

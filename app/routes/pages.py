@@ -8,17 +8,16 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from app.deliberation.errors import DeliberationError, InvalidInput, NotAuthenticated, with_amounts
+from app.deliberation.errors import DeliberationError, InvalidInput, NotAuthenticated
 from app.deliberation.text import N_
 from app.forms import KRONER_HINT, parse_kroner
-from app.i18n import LANGUAGES, format_money, translate
+from app.i18n import LANGUAGES, translate
 from app.usecases import accounts, rounds, workshops
-from app.usecases.live import load_snapshot, own_ballot
+from app.usecases.live import load_snapshot, own_ballot_of
 from app.views import ballot_state, member_page, proposal_form, screen_page
 from app.web import render_blocks, render_page
 
 from .browser import (
-    LANGUAGE_COOKIE,
     MEMBER_COOKIE,
     YEAR,
     CsrfDep,
@@ -30,18 +29,10 @@ from .browser import (
     remember_csrf,
     set_cookie,
 )
-from .deps import ServicesDep
+from .deps import LANGUAGE_COOKIE, ServicesDep, base_url
+from .errors import error_message as message
 
 router = APIRouter(include_in_schema=False)
-
-
-def base_url(request: Request, services: ServicesDep) -> str:
-    return (services.settings.public_url or str(request.base_url)).rstrip("/")
-
-
-def message(error: DeliberationError, language: str) -> str:
-    params = with_amounts(error.params, lambda minor: format_money(minor, "DKK", language))
-    return translate(language, error.message, params)
 
 
 @router.get("/")
@@ -119,7 +110,7 @@ def member_home(request: Request, services: ServicesDep) -> Response:
     page = page_of(request)
     snap = load_snapshot(services, actor.workshop_id)
     me = next(m for m in snap.members if m.id == actor.member_id)
-    ballot = own_ballot(services, snap.round.id, actor.member_id) if snap.round else None
+    ballot = own_ballot_of(services, snap.round.id, actor.member_id) if snap.round else None
     return remember_csrf(request, HTMLResponse(member_page(page, snap, me, ballot)))
 
 

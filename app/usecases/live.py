@@ -14,8 +14,6 @@ from app.deliberation.errors import NotFound
 from app.deliberation.pots import Balance
 from app.deliberation.text import N_
 from app.tables import (
-    BallotRow,
-    CommentRow,
     GroupRow,
     MemberRow,
     ResultRow,
@@ -24,16 +22,8 @@ from app.tables import (
 )
 
 from . import ledger
-from .rounds import ballot_count, proposals_of
+from .queries import CommentView, ballot_count, comments_of, own_ballot, proposals_of
 from .unit import Services
-
-
-@dataclass(frozen=True)
-class CommentView:
-    id: str
-    text: str
-    author: str
-    hidden: bool
 
 
 @dataclass(frozen=True)
@@ -119,16 +109,7 @@ def _snapshot(session: Session, workshop_id: str) -> Snapshot:
     result = None
     if current is not None:
         rows = proposals_of(session, current.id)
-        comments = session.exec(
-            select(CommentRow)
-            .where(col(CommentRow.proposal_id).in_([p.id for p in rows]))
-            .order_by(col(CommentRow.created_at))
-        ).all()
-        by_proposal: dict[str, list[CommentView]] = {}
-        for c in comments:
-            by_proposal.setdefault(c.proposal_id, []).append(
-                CommentView(c.id, c.text, names.get(c.member_id or "", ""), c.hidden_at is not None)
-            )
+        by_proposal = comments_of(session, [p.id for p in rows], names)
         proposals = [
             ProposalCard(
                 id=p.id,
@@ -157,12 +138,7 @@ def _snapshot(session: Session, workshop_id: str) -> Snapshot:
     )
 
 
-def own_ballot(services: Services, round_id: str, member_id: str) -> dict[str, Any] | None:
+def own_ballot_of(services: Services, round_id: str, member_id: str) -> dict[str, Any] | None:
     """The member's own ballot, for their own page only."""
     with services.db.reading() as session:
-        row = session.exec(
-            select(BallotRow).where(
-                BallotRow.round_id == round_id, BallotRow.member_id == member_id
-            )
-        ).first()
-        return row.body if row else None
+        return own_ballot(session, round_id, member_id)

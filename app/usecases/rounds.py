@@ -25,7 +25,7 @@ from app.deliberation.events import (
 from app.deliberation.fields import require_amount, require_text
 from app.deliberation.interop import round_as_instance
 from app.deliberation.methods import Method, parse_method, validate_params
-from app.deliberation.permissions import Action, Actor, Role, require
+from app.deliberation.permissions import Action, Actor, require
 from app.deliberation.phases import Phase, advance, require_phase
 from app.deliberation.pots import EntryKind, effective_budget
 from app.deliberation.proposals import validate_proposal
@@ -43,6 +43,7 @@ from app.tables import (
 )
 
 from . import ledger
+from .queries import CommentView, ballot_count, comments_of, member_names, own_ballot, proposals_of
 from .unit import Services, UnitOfWork, lock_workshop, unit_of_work
 from .workshops import active_member_count
 
@@ -53,7 +54,7 @@ COMMENT_MAX = 1000
 class ProposalView:
     proposal: ProposalRow
     author: str
-    comments: Sequence[tuple[CommentRow, str]]
+    comments: Sequence[CommentView]
 
 
 @dataclass(frozen=True)
@@ -85,14 +86,6 @@ def _locked_round(
     return round_, workshop
 
 
-def proposals_of(session: Session, round_id: str) -> Sequence[ProposalRow]:
-    return session.exec(
-        select(ProposalRow)
-        .where(ProposalRow.round_id == round_id)
-        .order_by(col(ProposalRow.position))
-    ).all()
-
-
 def _active_ballots(session: Session, round_id: str) -> Sequence[BallotRow]:
     """Ballots of members still in the workshop (a removed member's ballot no longer counts)."""
     return session.exec(
@@ -112,15 +105,6 @@ def _counted_ballots(session: Session, round_: RoundRow, costs: Mapping[str, int
         )
         for row in _active_ballots(session, round_.id)
     ]
-
-
-def ballot_count(session: Session, round_id: str) -> int:
-    return session.exec(
-        select(func.count())
-        .select_from(BallotRow)
-        .join(MemberRow, col(MemberRow.id) == col(BallotRow.member_id))
-        .where(BallotRow.round_id == round_id, col(MemberRow.removed_at).is_(None))
-    ).one()
 
 
 def create_round(
@@ -246,46 +230,23 @@ def get_round(services: Services, actor: Actor, round_id: str) -> RoundView:
             workshop_id=workshop.id,
         )
         proposals = proposals_of(session, round_.id)
-        names = dict(
-            session.exec(
-                select(MemberRow.id, MemberRow.name).where(MemberRow.workshop_id == workshop.id)
-            ).all()
-        )
-        comments = session.exec(
-            select(CommentRow)
-            .where(
-                col(CommentRow.proposal_id).in_([p.id for p in proposals]),
-                col(CommentRow.hidden_at).is_(None),
-            )
-            .order_by(col(CommentRow.created_at))
-        ).all()
-        by_proposal: dict[str, list[tuple[CommentRow, str]]] = {}
-        for comment in comments:
-            by_proposal.setdefault(comment.proposal_id, []).append(
-                (comment, _author(names, comment.member_id))
-            )
-        own = None
-        if actor.role is Role.MEMBER:
-            own_row = session.exec(
-                select(BallotRow).where(
-                    BallotRow.round_id == round_.id, BallotRow.member_id == actor.member_id
-                )
-            ).first()
-            own = own_row.body if own_row else None
+        names = member_names(session, workshop.id)
+        comments = comments_of(session, [p.id for p in proposals], names)
+        own = own_ballot(session, round_.id, actor.member_id) if actor.member_id else None
         return RoundView(
             round=round_,
             proposals=[
-                ProposalView(p, _author(names, p.member_id), by_proposal.get(p.id, []))
+                ProposalView(
+                    p,
+                    names.get(p.member_id or "", ""),
+                    [c for c in comments.get(p.id, []) if not c.hidden],
+                )
                 for p in proposals
             ],
             members=active_member_count(session, workshop.id),
             ballots=ballot_count(session, round_.id),
             own_ballot=own,
         )
-
-
-def _author(names: Mapping[str, str], member_id: str | None) -> str:
-    return names.get(member_id, "") if member_id else ""
 
 
 def submit_proposal(

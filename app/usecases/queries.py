@@ -1,0 +1,82 @@
+"""Reads that several use cases share: a round's proposals, their comments, names, ballots."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.tables import BallotRow, CommentRow, MemberRow, ProposalRow
+
+
+@dataclass(frozen=True)
+class CommentView:
+    id: str
+    proposal_id: str
+    text: str
+    author: str  # the member's display name ("" when a facilitator wrote it)
+    hidden: bool
+    created_at: datetime
+
+
+def proposals_of(session: Session, round_id: str) -> Sequence[ProposalRow]:
+    return session.exec(
+        select(ProposalRow)
+        .where(ProposalRow.round_id == round_id)
+        .order_by(col(ProposalRow.position))
+    ).all()
+
+
+def member_names(session: Session, workshop_id: str) -> dict[str, str]:
+    """Every member's display name, removed members too (their words stay theirs)."""
+    return dict(
+        session.exec(
+            select(MemberRow.id, MemberRow.name).where(MemberRow.workshop_id == workshop_id)
+        ).all()
+    )
+
+
+def comments_of(
+    session: Session, proposal_ids: Collection[str], names: dict[str, str]
+) -> dict[str, list[CommentView]]:
+    """The comments on each proposal, oldest first, hidden ones marked (not left out)."""
+    rows = session.exec(
+        select(CommentRow)
+        .where(col(CommentRow.proposal_id).in_(list(proposal_ids)))
+        .order_by(col(CommentRow.created_at))
+    ).all()
+    by_proposal: dict[str, list[CommentView]] = {}
+    for c in rows:
+        by_proposal.setdefault(c.proposal_id, []).append(
+            CommentView(
+                c.id,
+                c.proposal_id,
+                c.text,
+                names.get(c.member_id or "", ""),
+                c.hidden_at is not None,
+                c.created_at,
+            )
+        )
+    return by_proposal
+
+
+def ballot_count(session: Session, round_id: str) -> int:
+    """How many members still in the workshop have a ballot in."""
+    return session.exec(
+        select(func.count())
+        .select_from(BallotRow)
+        .join(MemberRow, col(MemberRow.id) == col(BallotRow.member_id))
+        .where(BallotRow.round_id == round_id, col(MemberRow.removed_at).is_(None))
+    ).one()
+
+
+def own_ballot(session: Session, round_id: str, member_id: str | None) -> dict[str, Any] | None:
+    """The member's own ballot, for their own eyes only."""
+    row = session.exec(
+        select(BallotRow).where(BallotRow.round_id == round_id, BallotRow.member_id == member_id)
+    ).first()
+    return row.body if row else None
