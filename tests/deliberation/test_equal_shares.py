@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import random
 from fractions import Fraction
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.deliberation.ballots import ApprovalBallot
 from app.deliberation.methods import Method
 from app.deliberation.rules import Candidate, compute_result
-from app.deliberation.rules.equal_shares import _Profile, _run, equal_shares
+from app.deliberation.rules.equal_shares import _run, equal_shares
+from app.deliberation.rules.profile import Profile
 
 
 def mes(
@@ -86,7 +89,7 @@ def test_no_voter_ever_pays_more_than_their_share(
     election: tuple[list[Candidate], list[frozenset[str]], int],
 ) -> None:
     candidates, ballots, budget = election
-    profile = _Profile(candidates, ballots)
+    profile = Profile(candidates, ballots)
     share = Fraction(budget, len(ballots))
     funded, paid, left = _run(candidates, profile, share)
     assert all(b >= 0 for b in left)
@@ -109,16 +112,16 @@ def test_equal_shares_never_spends_more_than_the_budget(
 
 
 def naive_add1(
-    candidates: list[Candidate], ballots: list[frozenset[str]], budget: int
+    candidates: list[Candidate], ballots: list[frozenset[str]], budget: int, unit: int = 1
 ) -> list[str]:
     """add1 the plain way: an exact run at every single step."""
-    profile = _Profile(candidates, ballots)
+    profile = Profile(candidates, ballots)
     costs = {c.id: c.amount_minor for c in candidates}
     reachable = {c.id for c in candidates if profile.supporters[c.id]}
     share = Fraction(budget, len(ballots))
     funded = _run(candidates, profile, share)[0]
     while set(funded) != reachable:
-        share += 1
+        share += unit
         more = _run(candidates, profile, share)[0]
         if sum(costs[p] for p in more) > budget:
             break
@@ -134,3 +137,65 @@ def test_the_fast_add1_funds_exactly_what_the_plain_one_does(
     candidates, ballots, budget = election
     fast = equal_shares(candidates, ballots, budget, completion="add1", unit_minor=1)
     assert fast.funded == naive_add1(candidates, ballots, budget)
+
+
+def _seeded_election(
+    rng: random.Random, kind: str
+) -> tuple[list[Candidate], list[frozenset[str]], int, int]:
+    """Random elections of three shapes: tiny, full of price ties, and in øre."""
+    if kind == "tiny":
+        k = rng.randint(1, 8)
+        costs = [rng.randint(1, 60) for _ in range(k)]
+        voters, most, budget, unit = rng.randint(1, 15), k, rng.randint(1, 300), 1
+    elif kind == "ties":
+        k = rng.randint(3, 10)
+        costs = [rng.choice([6, 12, 18, 24, 30]) for _ in range(k)]
+        voters, most, budget, unit = rng.randint(2, 24), 3, rng.choice([24, 36, 48, 60, 72]), 1
+    else:
+        k = rng.randint(5, 15)
+        costs = [rng.randint(5, 80) * 100 for _ in range(k)]
+        voters, most, budget, unit = rng.randint(5, 20), 5, rng.randint(50, 300) * 100, 100
+    candidates = [Candidate(f"p{i}", cost, i) for i, cost in enumerate(costs)]
+    ids = [c.id for c in candidates]
+    ballots = [frozenset(rng.sample(ids, rng.randint(0, most))) for _ in range(voters)]
+    return candidates, ballots, budget, unit
+
+
+@pytest.mark.parametrize("kind", ["tiny", "ties", "ore"])
+def test_the_fast_add1_matches_the_plain_one_on_many_seeded_elections(kind: str) -> None:
+    """The resumable float sweep against an exact run at every single step. Shapes with
+    many exact price ties and exact affordability at a step are where it can go wrong."""
+    rng = random.Random(f"add1-{kind}")
+    for _ in range(800):
+        candidates, ballots, budget, unit = _seeded_election(rng, kind)
+        fast = equal_shares(candidates, ballots, budget, completion="add1", unit_minor=unit)
+        assert fast.funded == naive_add1(candidates, ballots, budget, unit), (
+            candidates,
+            ballots,
+            budget,
+        )
+
+
+def test_add1_sees_a_proposal_become_affordable_exactly_at_a_step() -> None:
+    """Found by a random cross-check: p6's three supporters can pay its 5.500 exactly at a
+    share of 1833⅓, which is a step; a sweep that trusted its float reach to the last bit
+    stepped past it."""
+    costs = [3300, 5600, 4400, 3500, 2000, 7600, 5500, 7300, 6300, 3100, 7500]
+    candidates = [Candidate(f"p{i}", cost, i) for i, cost in enumerate(costs)]
+    ballots = [
+        frozenset(b.split())
+        for b in [
+            "p1 p4",
+            "p5 p4",
+            "p6 p5 p9",
+            "p4",
+            "p2 p10 p8 p5 p9",
+            "p3 p1 p10 p6 p8",
+            "p3 p10",
+            "p6 p1",
+            "p2 p10",
+        ]
+    ]
+    expected = naive_add1(candidates, ballots, 7500, unit=100)
+    assert expected == ["p4", "p6"]
+    assert equal_shares(candidates, ballots, 7500, unit_minor=100).funded == expected

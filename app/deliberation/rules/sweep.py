@@ -1,0 +1,434 @@
+"""Equal Shares at many shares in a row, for the ``add1`` completion: certified and resumable.
+
+``add1`` needs the outcome at every share from ``budget / voters`` upwards, one currency unit
+at a time, until it no longer fits. An exact run at every step is slow, and needless: the
+outcome changes at only a few shares. So a run here is in floating point, and
+
+* **certified**: a decision too close to call in floating point makes the run give up
+  (``None``), and the caller runs the exact version instead;
+* **parametric**: every budget, price and payment is an affine function of the share ``e``
+  (a value and a slope) for as long as every comparison that decides the outcome comes out
+  the same, so a run also knows the share up to which nothing it decided can change;
+* **resumable**: each purchase keeps a checkpoint of the state before it and the share up
+  to which its own decisions hold. At a higher share the run starts again from the first
+  purchase whose decisions may have changed, not from scratch.
+
+Within one run budgets only rise with ``e`` (no slope is negative), so a proposal's price
+only falls, and falls ever more slowly (it is convex in ``e``): the line through its price
+now stays below its price later. A priced line is therefore a lower bound for as long as the
+run's decisions hold, so only the bought proposal's own line must be exact, and a proposal
+its supporters cannot afford matters only from where they could afford it at a winning price.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .outcome import Candidate, tie_key
+from .profile import Profile
+
+__all__ = ["Sweep"]
+
+_CLOSE = 1e-9  # relative: decisions closer than this are re-made in exact arithmetic
+_MARGIN = 1 - 1e-6  # how much of a computed reach is trusted
+_NEVER = float("inf")
+
+
+def _apart(x: float, y: float) -> bool:
+    return abs(x - y) > _CLOSE * max(abs(x), abs(y), 1.0)
+
+
+def _cheaper(
+    a: tuple[float, int | None, tuple[int, int, int]],
+    b: tuple[float, int | None, tuple[int, int, int]],
+) -> bool | None:
+    """Is price ``a`` below ``b`` (ties by the tie key)? ``None`` if floats cannot tell.
+
+    Equal prices are common: when no supporter is short, the price is exactly 1/payers
+    (the middle item, when known), so two such proposals compare exactly.
+    """
+    if _apart(a[0], b[0]):
+        return a[0] < b[0]
+    if a[1] is not None and b[1] is not None:
+        return a[1] > b[1] if a[1] != b[1] else a[2] < b[2]
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Proposal:
+    id: str
+    cost: int
+    tie: tuple[int, int, int]
+    supporters: list[int]  # voter groups
+    approvals: int
+
+
+@dataclass(slots=True)
+class _Checkpoint:
+    """The state before one purchase, at share ``at``, and the share up to which the
+    decisions of that purchase hold (``until``)."""
+
+    at: float
+    budget: list[float]
+    slope: list[float]
+    alive: list[tuple[_Proposal, float, float]]  # with its price bound: value and slope
+    fuzzy: set[int]  # voter groups left with a crumb or exactly nothing: no exact claims
+    spent: set[int]  # voter groups that have paid for something: not exactly the share
+    last: tuple[float, float]  # the previous purchase's price per unit, as a line
+    until: float = _NEVER
+
+
+@dataclass(slots=True)
+class _Priced:
+    """A proposal still in the run, with a lower bound of its price per unit (a line)."""
+
+    proposal: _Proposal
+    bound: float
+    rate: float
+
+    def order(self) -> tuple[float, tuple[int, int, int]]:
+        return (self.bound, self.proposal.tie)
+
+
+@dataclass(slots=True)
+class _Drop:
+    """A proposal its supporters could not afford before purchase ``step``."""
+
+    step: int
+    proposal: _Proposal
+    soonest: float  # the share from which they could afford it at all
+    until: float = _NEVER  # the share from which it might be bought in this run
+
+
+class Sweep:
+    """Runs at rising shares; ``at(share)`` gives the proposals funded and how far the
+    share may rise with the very same purchases, or ``None`` for a close call."""
+
+    def __init__(self, candidates: Sequence[Candidate], profile: Profile):
+        self.counts = profile.counts
+        self.proposals = [
+            _Proposal(
+                c.id,
+                c.amount_minor,
+                tie_key(c, profile.approvals[c.id]),
+                profile.supporters[c.id],
+                profile.approvals[c.id],
+            )
+            for c in candidates
+            if profile.supporters[c.id] and c.amount_minor > 0
+        ]
+        self.checkpoints: list[_Checkpoint] = []
+        self.drops: list[_Drop] = []
+        self.funded: list[str] = []
+
+    def _resume(self, e: float) -> _Checkpoint | None:
+        """The state before the first purchase whose decisions may differ at ``e``, or
+        ``None`` if none may."""
+        if not self.checkpoints:
+            everyone = [(p, 1 / p.approvals, 0.0) for p in self.proposals]
+            groups = len(self.counts)
+            return _Checkpoint(e, [e] * groups, [1.0] * groups, everyone, set(), set(), (0.0, 0.0))
+        step = next(
+            (i for i, c in enumerate(self.checkpoints) if c.until <= e), len(self.checkpoints)
+        )
+        step = min([step, *(d.step for d in self.drops if d.until <= e)])
+        if step == len(self.checkpoints):
+            return None
+        old = self.checkpoints[step]
+        del self.checkpoints[step:]
+        del self.funded[step:]
+        self.drops = [d for d in self.drops if d.step < step]
+        d = e - old.at
+        return _Checkpoint(
+            e,
+            [b + s * d for b, s in zip(old.budget, old.slope, strict=True)],
+            old.slope[:],
+            [(p, bound + rate * d, rate) for p, bound, rate in old.alive],
+            set(old.fuzzy),
+            set(old.spent),
+            (old.last[0] + old.last[1] * d, old.last[1]),
+        )
+
+    def at(self, share: Fraction) -> tuple[list[str], float] | None:
+        e = float(share)
+        state = self._resume(e)
+        if state is None:  # nothing decided differently at this share
+            return list(self.funded), self._until() - e
+        counts = self.counts
+        budget, slope = state.budget[:], state.slope[:]
+        fuzzy, spent = set(state.fuzzy), set(state.spent)
+        alive = {p.id: _Priced(p, bound, rate) for p, bound, rate in state.alive}
+        last = state.last
+        # Money never exceeds everyone's share together: one absolute tolerance for it.
+        money_close = _CLOSE * max(e * sum(counts), 1.0)
+        first: _Checkpoint | None = state  # the state before this purchase, kept as is
+        while alive:
+            step = len(self.funded)
+            if first is None:
+                snapshot = [(a.proposal, a.bound, a.rate) for a in alive.values()]
+                first = _Checkpoint(e, budget[:], slope[:], snapshot, set(fuzzy), set(spent), last)
+            self.checkpoints.append(first)
+            first = None
+            reach = _NEVER
+
+            def keep(value: float, rate: float) -> None:
+                """Note where ``value + rate * d`` changes sign (or leaves zero), d > 0."""
+                nonlocal reach
+                if value * rate < 0:
+                    reach = min(reach, -value / rate)
+                elif value == 0 and rate != 0:
+                    reach = 0.0
+
+            best: _Priced | None = None
+            best_line = (0.0, 0.0, 0.0, 0.0)  # rho, rho slope, alpha, alpha slope
+            best_key: tuple[float, int | None, tuple[int, int, int]] = (0.0, None, (0, 0, 0))
+            for item in sorted(alive.values(), key=_Priced.order):
+                proposal = item.proposal
+                if best is not None and item.bound > best_line[0]:
+                    if _apart(item.bound, best_line[0]):
+                        break  # no one further down can beat the best: prices only rose
+                members = proposal.supporters
+                # Whether its supporters can pay for it decides the outcome: that must be
+                # clear. Who among them is short only shapes alpha, which moves
+                # continuously: a near tie there goes either way with the same alpha.
+                spare = sum(budget[g] * counts[g] for g in members) - proposal.cost
+                alpha: tuple[float, float] | None = None
+                payers: int | None = None
+                if -money_close < spare < money_close:
+                    if not spent.isdisjoint(members):
+                        self._give_up(step, e)
+                        return None
+                    # Nobody has paid yet: each holds exactly the share. Compare exactly.
+                    gap = share * proposal.approvals - proposal.cost
+                    spare = float(gap) if gap < 0 else 0.0
+                    if gap >= 0:  # all pay the same, exactly cost / supporters
+                        alpha = (proposal.cost / proposal.approvals, 0.0)
+                        payers = proposal.approvals
+                elif spare > 0:
+                    alpha, payers = _water(proposal, budget, slope, counts, fuzzy, money_close)
+                if alpha is None:
+                    rate = sum(slope[g] * counts[g] for g in members)
+                    soonest = e - spare / rate * _MARGIN if rate > 0 else _NEVER
+                    self.drops.append(_Drop(step, proposal, soonest))
+                    del alive[proposal.id]
+                    continue
+                item.bound, item.rate = alpha[0] / proposal.cost, alpha[1] / proposal.cost
+                key = (item.bound, payers, proposal.tie)
+                cheaper = True if best is None else _cheaper(key, best_key)
+                if cheaper is None:
+                    self._give_up(step, e)
+                    return None
+                if cheaper:
+                    best, best_line, best_key = item, (item.bound, item.rate, *alpha), key
+            if best is None:
+                break  # nothing affordable: the run ends here
+            del alive[best.proposal.id]
+            for g in best.proposal.supporters:  # who pays all they have, who pays alpha
+                keep(budget[g] - best_line[2], slope[g] - best_line[3])
+            # The best stays ahead of every other price. Lines first, nearest first: only
+            # where one would cross sooner than anything else is it worth a closer look.
+            soon = []
+            for other in alive.values():
+                value, rate = other.bound - best_line[0], other.rate - best_line[1]
+                if value * rate < 0:
+                    soon.append((-value / rate, other))
+                else:
+                    keep(value, rate)
+            soon.sort(key=lambda pair: pair[0])
+            for d, other in soon:
+                if d >= reach:
+                    break
+                reach = min(
+                    reach,
+                    _overtakes(
+                        other, best_line, budget, slope, counts, fuzzy, money_close, d, reach
+                    ),
+                )
+            for g in best.proposal.supporters:
+                if -money_close < budget[g] - best_line[2] < money_close:
+                    fuzzy.add(g)  # exactly zero or a crumb left: no exact claims about it
+                spent.add(g)
+                if budget[g] <= best_line[2]:
+                    budget[g], slope[g] = 0.0, 0.0
+                else:
+                    budget[g], slope[g] = budget[g] - best_line[2], slope[g] - best_line[3]
+            self.checkpoints[-1].until = e + reach * _MARGIN
+            self.funded.append(best.proposal.id)
+            last = (best_line[0], best_line[1])
+        self._bound_drops(e, budget, slope, last)
+        return list(self.funded), self._until() - e
+
+    def _until(self) -> float:
+        """The share from which some decision of the last run may come out differently."""
+        return min(
+            min((c.until for c in self.checkpoints), default=_NEVER),
+            min((d.until for d in self.drops), default=_NEVER),
+        )
+
+    def _bound_drops(
+        self, e: float, budget: list[float], slope: list[float], last: tuple[float, float]
+    ) -> None:
+        """From which share each dropped proposal might be bought in this run.
+
+        Dropped before purchase ``step``, it could be bought later in the run only at no
+        more than the last purchase's price per unit (prices only rise within a run), with
+        no more money than its supporters had then; after the last purchase, with what they
+        have left. Neither can come before they could afford it at all (``soonest``).
+        """
+        counts = self.counts
+        limit = min((c.until for c in self.checkpoints), default=_NEVER)
+        for drop in sorted(self.drops, key=lambda d: d.soonest):
+            if drop.soonest >= limit:
+                drop.until = drop.soonest
+                continue
+            proposal, cost = drop.proposal, float(drop.proposal.cost)
+            left = [(budget[g], slope[g], counts[g]) for g in proposal.supporters]
+            until = e + _affordable_in(left, cost, None) * _MARGIN
+            if drop.step < len(self.funded) and drop.soonest < until:
+                then = self.checkpoints[drop.step]
+                d = e - then.at
+                money = [
+                    (then.budget[g] + then.slope[g] * d, then.slope[g], counts[g])
+                    for g in proposal.supporters
+                ]
+                cap = (last[0] * cost, last[1] * cost)
+                until = min(until, e + _affordable_in(money, cost, cap) * _MARGIN)
+            drop.until = until
+            limit = min(limit, until)
+
+    def _give_up(self, step: int, e: float) -> None:
+        """A close call in purchase ``step``: the caller runs the exact version. What came
+        before that purchase still holds; the next run starts again from it."""
+        self.checkpoints[step].until = e
+        del self.checkpoints[step + 1 :]
+        self.drops = [d for d in self.drops if d.step < step]
+        for drop in self.drops:  # not bounded in this run: the earliest it could matter
+            drop.until = min(drop.until, drop.soonest)
+
+
+def _water(
+    proposal: _Proposal,
+    budget: list[float],
+    slope: list[float],
+    counts: list[int],
+    fuzzy: set[int],
+    money_close: float,
+    d: float = 0.0,
+) -> tuple[tuple[float, float], int | None]:
+    """What each supporter pays at most (``alpha``, a line) for a proposal they can afford,
+    at ``d`` past the run's share: the poorest pay all they have, the rest the same. Also
+    how many pay ``alpha``, if that is certain (then the price per unit is 1/payers)."""
+    supporters, count = proposal.supporters, proposal.approvals
+    have = [budget[g] + slope[g] * d for g in supporters] if d else [budget[g] for g in supporters]
+    poorest = min(have)
+    if poorest * count >= proposal.cost:  # nobody is short: the common case, with no sorting
+        payers = count if poorest * count - proposal.cost > money_close else None
+        return (proposal.cost / count, 0.0), payers
+    need, need_rate = float(proposal.cost), 0.0
+    paid_up = True  # so far only supporters with nothing left, exactly nothing
+    for i in sorted(range(len(have)), key=have.__getitem__):
+        g = supporters[i]
+        if have[i] * count >= need:
+            payers = count if paid_up and have[i] * count - need > money_close else None
+            return (need / count, need_rate / count), payers
+        paid_up = paid_up and have[i] == 0.0 and g not in fuzzy
+        need -= have[i] * counts[g]
+        need_rate -= slope[g] * counts[g]
+        count -= counts[g]
+    # Only rounding can get here, as the caller saw they can afford it: the richest pay.
+    return (have[i], slope[g]), None
+
+
+def _overtakes(
+    other: _Priced,
+    best: tuple[float, float, float, float],
+    budget: list[float],
+    slope: list[float],
+    counts: list[int],
+    fuzzy: set[int],
+    money_close: float,
+    d: float,
+    limit: float,
+) -> float:
+    """How far the share may rise before ``other`` could beat the best in this purchase: at
+    least ``d``, where its (maybe stale) bound's line meets the best's price. Its price now
+    is no lower, and meets it later or never; if its supporters cannot afford it now, it
+    could win only once they could at no more than the best's price per unit."""
+    proposal = other.proposal
+    money = sum(budget[g] * counts[g] for g in proposal.supporters)
+    if money - proposal.cost <= money_close:
+        lines = [(budget[g], slope[g], counts[g]) for g in proposal.supporters]
+        return _affordable_in(
+            lines, proposal.cost, (best[0] * proposal.cost, best[1] * proposal.cost)
+        )
+    (alpha, alpha_rate), _payers = _water(proposal, budget, slope, counts, fuzzy, money_close)
+    other.bound, other.rate = alpha / proposal.cost, alpha_rate / proposal.cost
+    value, rate = other.bound - best[0], other.rate - best[1]
+    if value <= 0:
+        return 0.0  # a tie now: no claims
+    if rate >= 0:
+        return _NEVER
+    return _crossing(proposal, budget, slope, counts, (best[0], best[1]), -value / rate, limit)
+
+
+def _crossing(
+    proposal: _Proposal,
+    budget: list[float],
+    slope: list[float],
+    counts: list[int],
+    best: tuple[float, float],
+    d: float,
+    limit: float,
+) -> float:
+    """Where a proposal's price per unit first falls to the best's line, from ``d``, where
+    the tangent to its price there meets that line. Its price is convex in the share, so
+    each tangent meets the line no later than the price does (Newton's method, from below).
+    Stops at ``limit``: beyond it, it does not matter."""
+    for _ in range(4):
+        if d >= limit:
+            break
+        (alpha, rate), _payers = _water(proposal, budget, slope, counts, set(), 0.0, d)
+        gap = alpha / proposal.cost - (best[0] + best[1] * d)
+        closing = best[1] - rate / proposal.cost
+        if not _apart(gap, 0.0) or gap < 0:
+            break
+        if closing <= 0:
+            return _NEVER  # it falls no faster than the best, now and (convex) later
+        d += gap / closing
+    return d
+
+
+def _affordable_in(
+    money: list[tuple[float, float, int]], cost: float, cap: tuple[float, float] | None
+) -> float:
+    """The least d ≥ 0 at which supporters with budgets ``b + s·d`` (``n`` of each), each
+    paying at most ``cap`` (a line too; ``None``: no cap), could pay ``cost`` together."""
+    if cap is None:
+        total = sum(b * n for b, _s, n in money)
+        rate = sum(s * n for _b, s, n in money)
+        if total >= cost:
+            return 0.0
+        return (cost - total) / rate if rate > 0 else _NEVER
+    # Each supporter pays min(b + s·d, cap); the sum is piecewise linear in d. Walk it.
+    value, rate = 0.0, 0.0
+    switches: list[tuple[float, float]] = []  # where a supporter becomes capped: rate change
+    for b, s, n in money:
+        capped = b > cap[0] or (b == cap[0] and s >= cap[1])
+        value += n * (cap[0] if capped else b)
+        rate += n * (cap[1] if capped else s)
+        if s != cap[1]:
+            d = (cap[0] - b) / (s - cap[1])
+            if d > 0:
+                switches.append((d, n * ((s - cap[1]) if capped else (cap[1] - s))))
+    if value >= cost:
+        return 0.0
+    at = 0.0
+    for d, change in [*sorted(switches), (_NEVER, 0.0)]:
+        if rate > 0 and value + rate * (d - at) >= cost:
+            return at + (cost - value) / rate
+        value += rate * (d - at)
+        rate += change
+        at = d
+    return _NEVER
