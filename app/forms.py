@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 
 from app.deliberation.errors import InvalidInput
@@ -31,3 +32,23 @@ def parse_kroner(text: str, field: str = "amount_minor") -> int:
     if amount <= 0 or not exact:
         raise InvalidInput(KRONER_HINT, field=field)
     return int(amount * 100)
+
+
+def method_params(method: str, fields: Mapping[str, str]) -> dict[str, object]:
+    """The parameters a facilitator typed for ``method``, as the method takes them (the
+    method checks them; fields of other methods and empty ones are left out). A Danish
+    decimal comma in the threshold is understood: ``0,5``."""
+
+    def whole(text: str) -> object:
+        return int(text) if text.isdigit() else text  # not a whole number: refused, by name
+
+    convert: dict[str, dict[str, Callable[[str], object]]] = {
+        "cumulative": {"points": whole},
+        "consent": {"threshold": lambda t: t.replace(",", "."), "max_no": whole},
+        "equal_shares": {"completion": str},
+    }
+    return {
+        name: read(fields[name].strip())
+        for name, read in convert.get(method, {}).items()
+        if fields.get(name, "").strip()
+    }

@@ -16,9 +16,70 @@ PHASE_HINTS = {
     "draft": N_("The facilitator is getting the round ready. Hang on."),
     "proposing": N_("What could bring you closer to education or a job? Suggest it here."),
     "discussing": N_("Read the proposals and say what you think."),
-    "voting": N_("Tap the proposals you support. You can change your mind until voting ends."),
+    "voting": N_("Cast your vote below. You can change it until voting ends."),
     "closed": N_("The round is over. Here is what the pot pays for."),
 }
+
+METHODS = {
+    "approval": N_("Approval"),
+    "equal_shares": N_("Equal Shares"),
+    "knapsack": N_("Knapsack"),
+    "cumulative": N_("Points"),
+    "consent": N_("Consent"),
+}
+
+# How each method works, in plain words, a paragraph each. {points}, {percent} and {max_no}
+# come from the round's parameters.
+METHOD_HOW = {
+    "approval": (
+        N_("Tick every proposal you support, as many as you like."),
+        N_(
+            "The proposals with the most ticks get money first, one by one, as long as the "
+            "money lasts. A proposal that costs more than what is left is skipped, and the "
+            "next one gets its turn."
+        ),
+    ),
+    "knapsack": (
+        N_(
+            "Pick the proposals you would buy if the whole budget were yours. Together your "
+            "picks may not cost more than the budget."
+        ),
+        N_("The proposals picked by most people get money first, as long as the money lasts."),
+    ),
+    "cumulative": (
+        N_(
+            "You have {points} points. Give most points to what matters most to you. You do "
+            "not have to use them all."
+        ),
+        N_("The proposals with the most points get money first, as long as the money lasts."),
+    ),
+    "consent": (
+        N_("Say yes, no or pass to each proposal."),
+        N_("A proposal goes through when at least {percent} of those who said yes or no said yes."),
+        N_(
+            "Proposals that go through get money, those with the most yes first, as long as "
+            "the money lasts."
+        ),
+    ),
+    "equal_shares": (
+        N_("Everyone gets an equal share of the budget."),
+        N_(
+            "Tick every proposal you support. A proposal is paid for by the people who want "
+            "it, out of their shares. It gets money when its supporters can pay for it "
+            "together."
+        ),
+        N_(
+            "What costs least per supporter goes first. So a smaller group can get its "
+            "proposal too, not only the biggest group."
+        ),
+        N_(
+            "If money is left, everyone's share grows a little at a time, as long as the "
+            "result still fits the budget."
+        ),
+    ),
+}
+MAX_NO = N_("No more than {max_no} may say no.")
+RESULT_EXPLAINED = N_("When voting ends, the result shows why each proposal got money or not.")
 
 CATEGORIES = {
     "course": N_("Course"),

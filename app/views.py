@@ -14,6 +14,7 @@ from typing import Any
 
 import segno
 
+from app.deliberation.methods import Method
 from app.tables import MemberRow, UserRow
 from app.usecases.live import Snapshot
 from app.web import environment, render_blocks, render_page
@@ -92,6 +93,11 @@ def ballot_state(
     return render_blocks("member.html", ["ballot_state"], page.language, context)
 
 
+def methods_page(page: Page, only: str = "") -> str:
+    context = {"csrf": page.csrf, "methods": [m.value for m in Method], "only": only}
+    return render_page("methods.html", page.language, context)
+
+
 def screen_page(page: Page, snap: Snapshot, base_url: str) -> str:
     return render_page("screen.html", page.language, _screen_context(page, snap, base_url))
 
@@ -139,7 +145,7 @@ def _member_live_blocks(snap: Snapshot, stage_changed: bool) -> list[str]:
     if phase == "proposing":
         blocks.append("proposal_list")
     elif phase == "voting":
-        blocks.append("voted")
+        blocks += ["voted", "live_result"]
     return blocks
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,8 @@ def environment(language: str) -> Environment:
         phase_text=lambda code: _label(language, labels.PHASES, code),
         phase_hint=lambda code: _label(language, labels.PHASE_HINTS, code),
         category_text=lambda code: _label(language, labels.CATEGORIES, code),
+        method_text=lambda code: _label(language, labels.METHODS, code),
+        method_how=lambda method, params=None: method_how(method, params or {}, language),
         reason_text=lambda reason, currency="DKK", titles=None: reason_text(
             reason, currency, language, titles
         ),
@@ -49,6 +52,20 @@ def environment(language: str) -> Environment:
     )
     env.filters["iso"] = lambda value: value.isoformat() if isinstance(value, datetime) else ""
     return env
+
+
+def method_how(method: str, params: Mapping[str, object], language: str) -> list[str]:
+    """How ``method`` works, in plain words, with the round's parameters filled in."""
+    threshold = Fraction(str(params.get("threshold", "0.5")))
+    values = {
+        "points": params.get("points", 10),
+        "percent": f"{round(threshold * 100)} %",
+        "max_no": params.get("max_no"),
+    }
+    paragraphs = [translate(language, text, values) for text in labels.METHOD_HOW.get(method, ())]
+    if method == "consent" and params.get("max_no") is not None:
+        paragraphs.insert(2, translate(language, labels.MAX_NO, values))
+    return [*paragraphs, translate(language, labels.RESULT_EXPLAINED)]
 
 
 def _label(language: str, table: Mapping[str, str], code: str) -> str:

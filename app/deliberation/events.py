@@ -17,6 +17,7 @@ __all__ = [
     "PhaseChanged",
     "ProposalSubmitted",
     "CommentHidden",
+    "LiveResultsChanged",
     "MemberRemoved",
     "ResultPublished",
     "RoundCreated",
@@ -45,6 +46,15 @@ class PhaseChanged(Event):
     type: ClassVar[str] = "round.phase"
     round_id: str
     phase: str
+
+
+@dataclass(frozen=True, slots=True)
+class LiveResultsChanged(Event):
+    """The facilitator chose to show (or stop showing) the result live while voting."""
+
+    type: ClassVar[str] = "round.show_live"
+    round_id: str
+    show_live: bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -181,6 +181,7 @@ def _round_summary(round_: RoundRow) -> dict[str, Any]:
         "method": round_.method,
         "params": round_.params,
         "budget_minor": round_.budget_minor,
+        "show_live": round_.show_live,
     }
 
 
@@ -221,8 +222,17 @@ def create_round(
         method=body.method,
         params=body.params,
         budget_minor=body.budget_minor,
+        show_live=body.show_live,
     )
     return _round_summary(round_)
+
+
+@router.post("/rounds/{round_id}/show_live")
+def set_show_live(
+    round_id: str, body: schemas.ShowLiveBody, services: ServicesDep, actor: ActorDep
+) -> dict[str, Any]:
+    """Show the result as it stands while voting (or stop); until the round closes."""
+    return _round_summary(rounds.set_show_live(services, actor, round_id, show_live=body.show_live))
 
 
 @router.post("/rounds/{round_id}/phase")
@@ -304,6 +314,7 @@ def get_result(
         "spent_minor": result.spent_minor,
         "leftover_minor": result.leftover_minor,
         "voters": result.voters,
+        "provisional": view.provisional,
         "reasons": {
             pid: {**reason, "text": reason_text(reason, currency, language, view.titles)}
             for pid, reason in result.reasons.items()

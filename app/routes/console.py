@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.deliberation.errors import DeliberationError, NotAuthenticated
-from app.forms import parse_kroner
+from app.forms import method_params, parse_kroner
 from app.tables import UserRow
 from app.usecases import accounts, facilitation, groups, rounds, workshops
 from app.usecases.live import load_snapshot
@@ -157,17 +157,32 @@ def create_round(
     title: Annotated[str, Form()] = "",
     method: Annotated[str, Form()] = "approval",
     budget: Annotated[str, Form()] = "",
+    points: Annotated[str, Form()] = "",
+    threshold: Annotated[str, Form()] = "",
+    max_no: Annotated[str, Form()] = "",
+    completion: Annotated[str, Form()] = "",
+    show_live: Annotated[str, Form()] = "",
 ) -> Response:
     budget_minor = parse_kroner(budget, "budget_minor") if budget.strip() else None
+    fields = {"points": points, "threshold": threshold, "max_no": max_no, "completion": completion}
     rounds.create_round(
         services,
         actor,
         workshop_id=workshop_id,
         title=title,
         method=method,
-        params=None,
+        params=method_params(method, fields),
         budget_minor=budget_minor,
+        show_live=show_live == "1",
     )
+    return Response(status_code=204)
+
+
+@router.post("/rounds/{round_id}/show-live", dependencies=[CsrfDep], status_code=204)
+def show_live(
+    round_id: str, services: ServicesDep, actor: UserDep, show_live: Annotated[str, Form()] = ""
+) -> Response:
+    rounds.set_show_live(services, actor, round_id, show_live=show_live == "1")
     return Response(status_code=204)
 
 

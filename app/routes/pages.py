@@ -9,12 +9,13 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.deliberation.errors import DeliberationError, InvalidInput, NotAuthenticated
+from app.deliberation.methods import parse_method
 from app.deliberation.text import N_
 from app.forms import KRONER_HINT, parse_kroner
 from app.i18n import LANGUAGES, translate
 from app.usecases import accounts, rounds, workshops
 from app.usecases.live import load_snapshot, own_ballot_of
-from app.views import ballot_state, member_page, proposal_form, screen_page
+from app.views import ballot_state, member_page, methods_page, proposal_form, screen_page
 from app.web import render_blocks, render_page
 
 from .browser import (
@@ -200,6 +201,16 @@ def ballot_body(fields: Sequence[tuple[str, object]]) -> dict[str, object]:
     if choices:
         return {"choices": choices}
     return {"approvals": approvals}
+
+
+@router.get("/methods", response_class=HTMLResponse)
+@router.get("/methods/{method}", response_class=HTMLResponse)
+def methods(request: Request, method: str = "") -> Response:
+    """How each voting method works, in plain words (no login: for anyone in the group)."""
+    if method:
+        parse_method(method)  # an unknown method is a clear 422, not an empty page
+    page = page_of(request)
+    return remember_csrf(request, HTMLResponse(methods_page(page, method)))
 
 
 @router.get("/screen/{token}", response_class=HTMLResponse)

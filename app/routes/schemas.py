@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr, field_validator
+from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, StrictStr, field_validator
 
 
 class Body(BaseModel):
@@ -50,10 +50,15 @@ class RoundBody(Body):
     method: StrictStr = "approval"
     params: dict[str, Any] | None = None
     budget_minor: StrictInt | None = None
+    show_live: StrictBool = False
 
 
 class PhaseBody(Body):
     phase: StrictStr
+
+
+class ShowLiveBody(Body):
+    show_live: StrictBool
 
 
 class ProposalBody(Body):

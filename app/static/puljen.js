@@ -74,6 +74,15 @@
     }
   }
 
+  /* The new-round form: show only the chosen method's settings (all show without JS). */
+  function showMethodParams() {
+    var select = document.getElementById("r-method");
+    if (!select) return;
+    document.querySelectorAll("fieldset.method-params").forEach(function (box) {
+      box.hidden = box.getAttribute("data-method") !== select.value;
+    });
+  }
+
   function restoreAll(root) {
     var scope = root && root.querySelectorAll ? root : document;
     var forms = Array.prototype.slice.call(scope.querySelectorAll("form[data-draft]"));
@@ -81,6 +90,7 @@
     forms.forEach(restoreDraft);
     updatePicked();
     tickTimers();
+    showMethodParams();
   }
 
   document.addEventListener("input", function (e) {
@@ -92,6 +102,7 @@
     var form = e.target.form;
     if (form && form.hasAttribute("data-draft")) saveDraft(form);
     if (e.target.form && e.target.form.id === "ballot-form") updatePicked();
+    if (e.target.id === "r-method") showMethodParams();
   });
 
   document.addEventListener("htmx:afterRequest", function (e) {
@@ -102,7 +113,7 @@
        with data-draft-sent when it was taken, with the reasons when it was not. */
     if (e.detail.xhr.status === 204) {
       if (form.hasAttribute("data-draft")) clearDraft(form);
-      if (form.hasAttribute("data-reset-on-success")) form.reset();
+      if (form.hasAttribute("data-reset-on-success")) { form.reset(); showMethodParams(); }
     }
   });
 

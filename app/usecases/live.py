@@ -23,6 +23,7 @@ from app.tables import (
 
 from . import ledger
 from .queries import CommentView, ballot_count, comments_of, own_ballot, proposals_of
+from .tally import live_result
 from .unit import Services
 
 
@@ -53,6 +54,7 @@ class Snapshot:
     members: Sequence[MemberRow]
     ballots: int
     result: ResultRow | None
+    live_result: ResultRow | None = None  # while voting, if the round shows it live
 
     @property
     def spotlight(self) -> ProposalCard | None:
@@ -106,7 +108,7 @@ def _snapshot(session: Session, workshop_id: str) -> Snapshot:
     names = {m.id: m.name for m in all_members}
     proposals: list[ProposalCard] = []
     ballots = 0
-    result = None
+    result = live = None
     if current is not None:
         rows = proposals_of(session, current.id)
         by_proposal = comments_of(session, [p.id for p in rows], names)
@@ -125,6 +127,7 @@ def _snapshot(session: Session, workshop_id: str) -> Snapshot:
         ]
         ballots = ballot_count(session, current.id)
         result = session.get(ResultRow, current.id)
+        live = live_result(session, current, group.id) if result is None else None
     return Snapshot(
         workshop=workshop,
         group=group,
@@ -135,6 +138,7 @@ def _snapshot(session: Session, workshop_id: str) -> Snapshot:
         members=[m for m in all_members if m.removed_at is None],
         ballots=ballots,
         result=result,
+        live_result=live,
     )
 
 

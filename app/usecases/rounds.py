@@ -7,16 +7,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from app.clock import utcnow
 from app.deliberation import pabulib
-from app.deliberation.ballots import Ballot, parse_ballot
+from app.deliberation.ballots import parse_ballot
 from app.deliberation.errors import Conflict, InvalidInput, NotFound
 from app.deliberation.events import (
     BallotsChanged,
     CommentAdded,
     Event,
+    LiveResultsChanged,
     PhaseChanged,
     ProposalSubmitted,
     ResultPublished,
@@ -29,13 +30,11 @@ from app.deliberation.permissions import Action, Actor, require
 from app.deliberation.phases import Phase, advance, require_phase
 from app.deliberation.pots import EntryKind, effective_budget
 from app.deliberation.proposals import validate_proposal
-from app.deliberation.rules import Candidate, compute_result
 from app.deliberation.text import N_
 from app.tables import (
     BallotRow,
     CommentRow,
     GroupRow,
-    MemberRow,
     ProposalRow,
     ResultRow,
     RoundRow,
@@ -44,6 +43,7 @@ from app.tables import (
 
 from . import ledger
 from .queries import CommentView, ballot_count, comments_of, member_names, own_ballot, proposals_of
+from .tally import counted_ballots, live_result, tally
 from .unit import Services, UnitOfWork, lock_workshop, unit_of_work
 from .workshops import active_member_count
 
@@ -86,27 +86,6 @@ def _locked_round(
     return round_, workshop
 
 
-def _active_ballots(session: Session, round_id: str) -> Sequence[BallotRow]:
-    """Ballots of members still in the workshop (a removed member's ballot no longer counts)."""
-    return session.exec(
-        select(BallotRow)
-        .join(MemberRow, col(MemberRow.id) == col(BallotRow.member_id))
-        .where(BallotRow.round_id == round_id, col(MemberRow.removed_at).is_(None))
-    ).all()
-
-
-def _counted_ballots(session: Session, round_: RoundRow, costs: Mapping[str, int]) -> list[Ballot]:
-    """The ballots that count, read back as the method's ballots (checked against the
-    round's own budget, as when they were cast)."""
-    method = Method(round_.method)
-    return [
-        parse_ballot(
-            method, row.body, costs, budget_minor=round_.budget_minor, params=round_.params
-        )
-        for row in _active_ballots(session, round_.id)
-    ]
-
-
 def create_round(
     services: Services,
     actor: Actor,
@@ -116,6 +95,7 @@ def create_round(
     method: str,
     params: Mapping[str, object] | None,
     budget_minor: int | None,
+    show_live: bool = False,
 ) -> RoundRow:
     clean_title = require_text("title", title, maximum=120)
     round_method = parse_method(method)
@@ -146,10 +126,24 @@ def create_round(
             method=round_method.value,
             params=round_params,
             budget_minor=budget_minor,
+            show_live=show_live,
         )
         uow.session.add(round_)
         uow.session.flush()
         uow.record(workshop.id, [RoundCreated(round_id=round_.id)])
+    return round_
+
+
+def set_show_live(services: Services, actor: Actor, round_id: str, *, show_live: bool) -> RoundRow:
+    """Show the result as it stands while the group votes, or stop; until the round closes."""
+    with unit_of_work(services) as uow:
+        round_, workshop = _locked_round(uow, actor, round_id, Action.MANAGE_WORKSHOP)
+        if Phase(round_.phase) is Phase.CLOSED:
+            raise Conflict(N_("The round has closed: its result is out."), code="round_closed")
+        if round_.show_live != show_live:
+            round_.show_live = show_live
+            uow.session.add(round_)
+            uow.record(workshop.id, [LiveResultsChanged(round_id=round_.id, show_live=show_live)])
     return round_
 
 
@@ -183,18 +177,8 @@ def _close(session: Session, round_: RoundRow, workshop: WorkshopRow, actor: Act
     """
     ledger.lock_pot(session, workshop.group_id)
     balance = ledger.balance(session, workshop.group_id)
-    budget = effective_budget(round_.budget_minor, balance)
-    proposals = proposals_of(session, round_.id)
-    method = Method(round_.method)
-    amounts = {p.id: p.amount_minor for p in proposals}
-    ballots = _counted_ballots(session, round_, amounts)
-    result = compute_result(
-        method,
-        budget_minor=budget,
-        candidates=[Candidate(p.id, p.amount_minor, p.position) for p in proposals],
-        ballots=ballots,
-        params=round_.params,
-    )
+    result = tally(session, round_, effective_budget(round_.budget_minor, balance))
+    amounts = {p.id: p.amount_minor for p in proposals_of(session, round_.id)}
     ledger.append(
         session,
         workshop.group_id,
@@ -204,19 +188,7 @@ def _close(session: Session, round_: RoundRow, workshop: WorkshopRow, actor: Act
         ],
         actor=actor.user_id or "",
     )
-    session.add(
-        ResultRow(
-            round_id=round_.id,
-            method=method.value,
-            budget_minor=result.budget_minor,
-            funded=list(result.funded),
-            scores=result.scores,
-            reasons={pid: {"code": r.code, **r.params} for pid, r in result.reasons.items()},
-            spent_minor=result.spent_minor,
-            leftover_minor=result.leftover_minor,
-            voters=result.voters,
-        )
-    )
+    session.add(result)
     round_.closed_at = utcnow()
 
 
@@ -368,12 +340,14 @@ class ResultView:
     result: ResultRow
     currency: str
     titles: dict[str, str]
+    provisional: bool = False  # shown live while voting, not the round's result yet
 
 
 def _published(
-    session: Session, actor: Actor, round_id: str
+    session: Session, actor: Actor, round_id: str, *, live: bool = False
 ) -> tuple[RoundRow, ResultRow, GroupRow]:
-    """A round whose result ``actor`` may see, with that result and its group."""
+    """A round whose result ``actor`` may see, with that result and its group; with
+    ``live``, also the result as it stands while voting, if the round shows it live."""
     round_, workshop = _load_round(session, round_id)
     require(
         actor,
@@ -382,6 +356,8 @@ def _published(
         workshop_id=workshop.id,
     )
     result = session.get(ResultRow, round_.id)
+    if result is None and live:
+        result = live_result(session, round_, workshop.group_id)
     if result is None:
         raise Conflict(N_("The result is published when the round closes."), code="not_closed")
     group = session.get(GroupRow, workshop.group_id)
@@ -391,9 +367,9 @@ def _published(
 
 def get_result(services: Services, actor: Actor, round_id: str) -> ResultView:
     with services.db.reading() as session:
-        round_, result, group = _published(session, actor, round_id)
+        round_, result, group = _published(session, actor, round_id, live=True)
         titles = {p.id: p.title for p in proposals_of(session, round_.id)}
-        return ResultView(result, group.currency, titles)
+        return ResultView(result, group.currency, titles, provisional=round_.closed_at is None)
 
 
 def export_pabulib(services: Services, actor: Actor, round_id: str) -> str:
@@ -404,7 +380,7 @@ def export_pabulib(services: Services, actor: Actor, round_id: str) -> str:
         proposals = proposals_of(session, round_.id)
         method = Method(round_.method)
         costs = {p.id: p.amount_minor for p in proposals}
-        ballots = _counted_ballots(session, round_, costs)
+        ballots = counted_ballots(session, round_, costs)
     funded = set(result.funded)
     return pabulib.dump(
         round_as_instance(

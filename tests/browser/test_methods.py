@@ -130,3 +130,62 @@ def test_equal_shares_explains_who_paid_and_where_shares_went(
     expect(result).to_contain_text("Får penge: de 2, der støttede det, kunne betale 1.500,00")
     expect(result).to_contain_text("dem, der støttede det, havde brugt deres andel på Buskort")
     shot(phones[0], "phone-equal-shares-result")
+
+
+def test_the_facilitator_sets_a_method_up_and_shows_the_result_live(
+    browser: Browser, server: Server
+) -> None:
+    from tests.browser.conftest import LAPTOP, PROJECTOR, log_in, next_phase
+    from tests.browser.test_workshop import propose
+
+    console = open_page(browser, LAPTOP)
+    log_in(console, server)
+    console.fill("#g-name", "Holdet")
+    console.fill("#g-amount", "60.000")
+    console.get_by_role("button", name="Opret gruppe").click()
+    console.locator("input[name=title]").first.fill("Workshop")
+    console.get_by_role("button", name="Start workshop").click()
+    console.fill("#r-title", "Pointrunden")
+    points = console.locator("fieldset[data-method=cumulative]")
+    expect(points).to_be_hidden()  # approval is chosen: it has no settings
+    console.select_option("#r-method", "cumulative")
+    expect(points).to_be_visible()
+    expect(console.locator("fieldset[data-method=consent]")).to_be_hidden()
+    console.fill("#r-points", "5")
+    console.fill("#r-budget", "20.000")
+    console.get_by_label("Vis resultatet live under afstemningen").check()
+    shot(console, "console-new-round-settings")
+    console.get_by_role("button", name="Opret runde").click()
+    expect(console.locator("#console-live")).to_contain_text("Point · Sådan virker den")
+    live_on = console.get_by_role("button", name="Resultatet live under afstemningen: til")
+    expect(live_on).to_be_visible()
+
+    screen = open_page(browser, PROJECTOR)
+    screen.goto(
+        console.get_by_role("link", name="Åbn den fælles skærm").get_attribute("href") or ""
+    )
+    phone = open_page(browser, PHONE)
+    join(phone, server, console.locator(".code-inline").inner_text(), "Sia")
+    next_phase(console, "Forslag")
+    propose(phone, "Buskort", "3.000", "Så jeg kan komme til praktik.", "transport")
+    next_phase(console, "Snak om det")
+    next_phase(console, "Afstemning")
+
+    how = phone.locator("details.method-how")
+    how.locator("summary").click()
+    expect(how).to_contain_text("Du har 5 point.")
+    shot(phone, "phone-method-how")
+    provisional = screen.locator("#screen .result.provisional")
+    expect(provisional).to_contain_text("Hvis afstemningen sluttede nu")
+    phone.fill("#ballot-form li:has-text('Buskort') input.points", "4")
+    _vote(phone)
+    expect(provisional).to_contain_text("Får penge: det fik 4 point.")
+    expect(phone.locator("#live-result")).to_contain_text("Får penge: det fik 4 point.")
+    shot(screen, "screen-live-result")
+
+    live_on.click()
+    expect(provisional).to_have_count(0)
+    expect(screen.locator("#screen .method-how")).to_contain_text("Sådan stemmer vi: Point")
+    expect(phone.locator("#live-result")).to_be_hidden()
+    shot(screen, "screen-method-how")
+    assert not console.js_errors and not phone.js_errors and not screen.js_errors  # type: ignore[attr-defined]

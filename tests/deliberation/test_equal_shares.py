@@ -199,3 +199,18 @@ def test_add1_sees_a_proposal_become_affordable_exactly_at_a_step() -> None:
     expected = naive_add1(candidates, ballots, 7500, unit=100)
     assert expected == ["p4", "p6"]
     assert equal_shares(candidates, ballots, 7500, unit_minor=100).funded == expected
+
+
+def test_add1_rechecks_a_dropped_proposal_when_later_purchases_change() -> None:
+    """Found by a random cross-check: p1 was dropped early in a run; when a later purchase
+    changed (p7 instead of p5), p1 became affordable after it. The bound kept for p1 from
+    the earlier run no longer held and had to be checked again."""
+    costs = [2400, 6600, 6000, 4000, 7500, 6600, 1500, 6000, 4100, 4500]
+    candidates = [Candidate(f"p{i}", cost, i) for i, cost in enumerate(costs)]
+    ballots = [
+        frozenset(b.split())
+        for b in ["p6 p7 p5 p9", "p1 p2 p5", "p0 p2 p3 p9", "p0 p7 p4 p9", "p1 p2 p4 p6"]
+    ]
+    expected = naive_add1(candidates, ballots, 26100, unit=100)
+    assert expected == ["p9", "p2", "p6", "p0", "p5"]
+    assert equal_shares(candidates, ballots, 26100, unit_minor=100).funded == expected

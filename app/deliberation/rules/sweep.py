@@ -123,19 +123,22 @@ class Sweep:
         self.drops: list[_Drop] = []
         self.funded: list[str] = []
 
-    def _resume(self, e: float) -> _Checkpoint | None:
-        """The state before the first purchase whose decisions may differ at ``e``, or
-        ``None`` if none may."""
+    def _first_changed(self, e: float) -> int | None:
+        """The first purchase whose decisions may differ at ``e``, or ``None`` if none may."""
         if not self.checkpoints:
-            everyone = [(p, 1 / p.approvals, 0.0) for p in self.proposals]
-            groups = len(self.counts)
-            return _Checkpoint(e, [e] * groups, [1.0] * groups, everyone, set(), set(), (0.0, 0.0))
+            return 0
         step = next(
             (i for i, c in enumerate(self.checkpoints) if c.until <= e), len(self.checkpoints)
         )
         step = min([step, *(d.step for d in self.drops if d.until <= e)])
-        if step == len(self.checkpoints):
-            return None
+        return None if step == len(self.checkpoints) else step
+
+    def _restart(self, step: int, e: float) -> _Checkpoint:
+        """The state before purchase ``step`` at share ``e``; what came after it is dropped."""
+        if not self.checkpoints:
+            everyone = [(p, 1 / p.approvals, 0.0) for p in self.proposals]
+            groups = len(self.counts)
+            return _Checkpoint(e, [e] * groups, [1.0] * groups, everyone, set(), set(), (0.0, 0.0))
         old = self.checkpoints[step]
         del self.checkpoints[step:]
         del self.funded[step:]
@@ -153,9 +156,24 @@ class Sweep:
 
     def at(self, share: Fraction) -> tuple[list[str], float] | None:
         e = float(share)
-        state = self._resume(e)
-        if state is None:  # nothing decided differently at this share
+        step = self._first_changed(e)
+        if step is None:  # nothing decided differently at this share
             return list(self.funded), self._until() - e
+        while True:
+            outcome = self._run(self._restart(step, e), e, share)
+            # A proposal dropped before this run's first purchase was bounded against the
+            # purchases after it in an earlier run; bounded again against this run's, it may
+            # be bought at this very share: then run again from where it was dropped.
+            again = [d.step for d in self.drops if d.until <= e]
+            if outcome is None or not again:
+                return outcome
+            if min(again) >= step:  # cannot happen but for rounding: leave it to exact
+                self.checkpoints, self.drops, self.funded = [], [], []
+                return None
+            step = min(again)
+
+    def _run(self, state: _Checkpoint, e: float, share: Fraction) -> tuple[list[str], float] | None:
+        """Purchases from ``state`` on, at share ``e``, each kept as a checkpoint."""
         counts = self.counts
         budget, slope = state.budget[:], state.slope[:]
         fuzzy, spent = set(state.fuzzy), set(state.spent)
