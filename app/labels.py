@@ -108,4 +108,13 @@ REASONS = {
     "too_many_no": N_("Not funded: {no} said no, and at most {max_no} may."),
 }
 
+# Where the count in a reason is one, the words change ("1 point", "its one supporter").
+REASONS_ONE = {
+    ("funded_points", "points"): N_("Funded: it got 1 point."),
+    ("funded_shares", "supporters"): N_(
+        "Funded: its one supporter could pay {share} from their share."
+    ),
+    ("shares_short", "supporters"): N_("Not funded: its one supporter could not pay for it."),
+}
+
 AND = N_("{first} and {second}")

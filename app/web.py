@@ -103,4 +103,7 @@ def reason_text(
             filled["spent"] = translate(
                 language, labels.AND, {"first": ", ".join(names[:-1]), "second": names[-1]}
             )
+    for (one_code, count), message in labels.REASONS_ONE.items():
+        if code == one_code and reason.get(count) == 1:
+            return translate(language, message, filled)
     return translate(language, labels.REASONS[code], filled)

@@ -84,3 +84,18 @@ def test_the_language_is_negotiated_with_danish_as_the_default() -> None:
     assert negotiate("en-GB,en;q=0.9,da;q=0.8") == "en"
     assert negotiate("da,en;q=0.5") == "da"
     assert negotiate("en;q=garbage") in ("da", "en")
+
+
+def test_a_reason_about_one_reads_as_one() -> None:
+    from app.web import reason_text
+
+    assert reason_text({"code": "funded_points", "points": 1}, "DKK", "en") == (
+        "Funded: it got 1 point."
+    )
+    assert reason_text({"code": "funded_points", "points": 2}, "DKK", "en") == (
+        "Funded: it got 2 points."
+    )
+    one = {"code": "funded_shares", "supporters": 1, "share_minor": 150_000}
+    assert reason_text(one, "DKK", "da") == (
+        "Får penge: den ene, der støttede det, kunne betale 1.500,00\u00a0kr. af sin andel."
+    )

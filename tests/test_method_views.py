@@ -122,5 +122,5 @@ def test_show_live_puts_the_result_so_far_on_the_screen_and_phones(api: Api) -> 
         after = screen.receive_text()
         while "1 af 2 har stemt" not in after:
             after = screen.receive_text()
-    assert "Får penge: de 1, der støttede det" in after  # the bus, funded so far, and why
+    assert "Får penge: den ene, der støttede det" in after  # the bus, funded so far, and why
     assert "Ali" not in after  # names never go on the screen

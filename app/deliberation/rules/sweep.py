@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from operator import attrgetter, mul
 
 from .outcome import Candidate, tie_key
 from .profile import Profile
@@ -34,6 +35,13 @@ __all__ = ["Sweep"]
 _CLOSE = 1e-9  # relative: decisions closer than this are re-made in exact arithmetic
 _MARGIN = 1 - 1e-6  # how much of a computed reach is trusted
 _NEVER = float("inf")
+
+
+def _sign_change(value: float, rate: float) -> float:
+    """The least d > 0 where ``value + rate * d`` changes sign or leaves zero, if any."""
+    if value * rate < 0:
+        return -value / rate
+    return 0.0 if value == 0 and rate != 0 else _NEVER
 
 
 def _apart(x: float, y: float) -> bool:
@@ -62,7 +70,13 @@ class _Proposal:
     cost: int
     tie: tuple[int, int, int]
     supporters: list[int]  # voter groups
+    weights: list[int]  # how many voters in each of those groups
     approvals: int
+
+    def money(self, budget: list[float]) -> float:
+        """What its supporters have together (summed in C: this is the hot loop)."""
+        total: float = sum(map(mul, map(budget.__getitem__, self.supporters), self.weights))
+        return total
 
 
 @dataclass(slots=True)
@@ -88,8 +102,13 @@ class _Priced:
     bound: float
     rate: float
 
-    def order(self) -> tuple[float, tuple[int, int, int]]:
-        return (self.bound, self.proposal.tie)
+    tie: tuple[int, int, int] = (0, 0, 0)
+
+    def __post_init__(self) -> None:
+        self.tie = self.proposal.tie
+
+
+_ORDER = attrgetter("bound", "tie")  # cheapest bound first, ties as the rules break them
 
 
 @dataclass(slots=True)
@@ -114,6 +133,7 @@ class Sweep:
                 c.amount_minor,
                 tie_key(c, profile.approvals[c.id]),
                 profile.supporters[c.id],
+                [profile.counts[g] for g in profile.supporters[c.id]],
                 profile.approvals[c.id],
             )
             for c in candidates
@@ -189,20 +209,11 @@ class Sweep:
                 first = _Checkpoint(e, budget[:], slope[:], snapshot, set(fuzzy), set(spent), last)
             self.checkpoints.append(first)
             first = None
-            reach = _NEVER
-
-            def keep(value: float, rate: float) -> None:
-                """Note where ``value + rate * d`` changes sign (or leaves zero), d > 0."""
-                nonlocal reach
-                if value * rate < 0:
-                    reach = min(reach, -value / rate)
-                elif value == 0 and rate != 0:
-                    reach = 0.0
-
+            reach = _NEVER  # how far the share may rise with this purchase's decisions held
             best: _Priced | None = None
             best_line = (0.0, 0.0, 0.0, 0.0)  # rho, rho slope, alpha, alpha slope
             best_key: tuple[float, int | None, tuple[int, int, int]] = (0.0, None, (0, 0, 0))
-            for item in sorted(alive.values(), key=_Priced.order):
+            for item in sorted(alive.values(), key=_ORDER):
                 proposal = item.proposal
                 if best is not None and item.bound > best_line[0]:
                     if _apart(item.bound, best_line[0]):
@@ -211,7 +222,7 @@ class Sweep:
                 # Whether its supporters can pay for it decides the outcome: that must be
                 # clear. Who among them is short only shapes alpha, which moves
                 # continuously: a near tie there goes either way with the same alpha.
-                spare = sum(budget[g] * counts[g] for g in members) - proposal.cost
+                spare = proposal.money(budget) - proposal.cost
                 alpha: tuple[float, float] | None = None
                 payers: int | None = None
                 if -money_close < spare < money_close:
@@ -227,7 +238,7 @@ class Sweep:
                 elif spare > 0:
                     alpha, payers = _water(proposal, budget, slope, counts, fuzzy, money_close)
                 if alpha is None:
-                    rate = sum(slope[g] * counts[g] for g in members)
+                    rate = proposal.money(slope)
                     soonest = e - spare / rate * _MARGIN if rate > 0 else _NEVER
                     self.drops.append(_Drop(step, proposal, soonest))
                     del alive[proposal.id]
@@ -244,7 +255,9 @@ class Sweep:
                 break  # nothing affordable: the run ends here
             del alive[best.proposal.id]
             for g in best.proposal.supporters:  # who pays all they have, who pays alpha
-                keep(budget[g] - best_line[2], slope[g] - best_line[3])
+                value, rate = budget[g] - best_line[2], slope[g] - best_line[3]
+                if value * rate <= 0 and rate != 0:
+                    reach = min(reach, _sign_change(value, rate))
             # The best stays ahead of every other price. Lines first, nearest first: only
             # where one would cross sooner than anything else is it worth a closer look.
             soon = []
@@ -252,8 +265,8 @@ class Sweep:
                 value, rate = other.bound - best_line[0], other.rate - best_line[1]
                 if value * rate < 0:
                     soon.append((-value / rate, other))
-                else:
-                    keep(value, rate)
+                elif value == 0 and rate != 0:
+                    reach = 0.0  # tied now, and apart from here on: no claims
             soon.sort(key=lambda pair: pair[0])
             for d, other in soon:
                 if d >= reach:
@@ -375,7 +388,7 @@ def _overtakes(
     is no lower, and meets it later or never; if its supporters cannot afford it now, it
     could win only once they could at no more than the best's price per unit."""
     proposal = other.proposal
-    money = sum(budget[g] * counts[g] for g in proposal.supporters)
+    money = proposal.money(budget)
     if money - proposal.cost <= money_close:
         lines = [(budget[g], slope[g], counts[g]) for g in proposal.supporters]
         return _affordable_in(
