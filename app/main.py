@@ -20,7 +20,7 @@ from app.db import Database
 from app.limits import RequestLimits
 from app.live.hub import LocalHub
 from app.live.rooms import Rooms
-from app.routes import api, console, errors, events, health, live, pages
+from app.routes import api, console, errors, events, followthrough, health, live, pages
 from app.security import TokenSigner
 from app.usecases.unit import Services
 
@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(health.router)
     app.include_router(api.router)
+    app.include_router(followthrough.router)
     app.include_router(events.router)
     app.include_router(pages.router)
     app.include_router(console.router)

@@ -9,7 +9,7 @@ an entry that would overspend the pot or two entries written from the same stale
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -44,6 +44,8 @@ class OrganisationRow(SQLModel, table=True):
     __tablename__ = "organisation"
     id: str = Field(default_factory=_id, primary_key=True)
     name: str
+    # Decisions above this amount need two different approvers (None: one is enough).
+    second_approver_above_minor: int | None = Field(default=None, sa_type=BigInteger)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -85,8 +87,10 @@ class LedgerEntryRow(SQLModel, table=True):
         CheckConstraint("total_after_minor >= 0", name="total_not_negative"),
         CheckConstraint("reserved_after_minor >= 0", name="reserved_not_negative"),
         CheckConstraint("spent_after_minor >= 0", name="spent_not_negative"),
+        CheckConstraint("approved_after_minor >= 0", name="approved_not_negative"),
         CheckConstraint(
-            "total_after_minor - reserved_after_minor - spent_after_minor >= 0",
+            "total_after_minor - reserved_after_minor - approved_after_minor"
+            " - spent_after_minor >= 0",
             name="available_not_negative",
         ),
     )
@@ -103,6 +107,50 @@ class LedgerEntryRow(SQLModel, table=True):
     total_after_minor: int = Field(sa_type=BigInteger)
     reserved_after_minor: int = Field(sa_type=BigInteger)
     spent_after_minor: int = Field(sa_type=BigInteger)
+    approved_after_minor: int = Field(
+        default=0, sa_type=BigInteger, sa_column_kwargs={"server_default": "0"}
+    )
+    decision_id: str | None = Field(default=None, foreign_key="decision.id")
+
+
+class DecisionRow(SQLModel, table=True):
+    """What became of one funded proposal; its money moves only with ledger entries."""
+
+    __tablename__ = "decision"
+    __table_args__ = (
+        CheckConstraint("approved_minor >= 0", name="approved_not_negative"),
+        CheckConstraint("approved_minor <= funded_minor", name="approved_within_funded"),
+        CheckConstraint("paid_minor >= 0", name="paid_not_negative"),
+        CheckConstraint("paid_minor <= approved_minor", name="paid_within_approved"),
+    )
+    id: str = Field(default_factory=_id, primary_key=True)
+    group_id: str = Field(foreign_key="pot_group.id", index=True)
+    round_id: str = Field(foreign_key="round.id", index=True)
+    proposal_id: str = Field(foreign_key="proposal.id", unique=True)
+    status: str = "funded"
+    funded_minor: int = Field(sa_type=BigInteger)
+    approved_minor: int = Field(default=0, sa_type=BigInteger)
+    paid_minor: int = Field(default=0, sa_type=BigInteger)
+    proposed_by: str | None = None  # the user who proposed it, if a user did
+    approvals: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    reason: str = ""  # why it was rejected
+    question: str = ""  # what the approver asked the group
+    note: str = ""  # said when it was completed
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class PaymentRow(SQLModel, table=True):
+    __tablename__ = "payment"
+    __table_args__ = (CheckConstraint("amount_minor > 0", name="amount_positive"),)
+    id: str = Field(default_factory=_id, primary_key=True)
+    decision_id: str = Field(foreign_key="decision.id", index=True)
+    amount_minor: int = Field(sa_type=BigInteger)
+    paid_to: str
+    method: str
+    paid_on: date
+    actor: str
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class WorkshopRow(SQLModel, table=True):

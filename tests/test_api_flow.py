@@ -13,6 +13,7 @@ def test_a_whole_approval_round_reserves_what_it_funds(api: Api) -> None:
         "amount_minor": 50_000_00,
         "total_minor": 50_000_00,
         "reserved_minor": 0,
+        "approved_minor": 0,
         "spent_minor": 0,
         "available_minor": 50_000_00,
     }

@@ -38,6 +38,8 @@ class Action(enum.StrEnum):
     CAST_BALLOT = "cast_ballot"
     VIEW_RESULT = "view_result"
     FOLLOW_EVENTS = "follow_events"
+    VIEW_DECISIONS = "view_decisions"  # what became of funded proposals, and the ledger
+    DECIDE = "decide"  # approve, reject, hold, pay, complete
 
 
 _FACILITATING = frozenset({Role.FACILITATOR, Role.ADMIN})
@@ -54,6 +56,8 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.CAST_BALLOT: frozenset({Role.MEMBER}),
     Action.VIEW_RESULT: _WORKSHOP_PEOPLE | {Role.SCREEN},
     Action.FOLLOW_EVENTS: _WORKSHOP_PEOPLE | {Role.SCREEN},
+    Action.VIEW_DECISIONS: frozenset({Role.FACILITATOR, Role.APPROVER, Role.ADMIN}),
+    Action.DECIDE: frozenset({Role.APPROVER, Role.ADMIN}),
 }
 
 

@@ -1,8 +1,12 @@
 """Pot arithmetic: balances derived from an append-only ledger, in øre.
 
 Each ledger entry moves money between the pot's columns; the balance after an entry is the
-fold of every entry before it. ``available = total − reserved − spent`` and no entry may
-take ``available`` (or any column) below zero.
+fold of every entry before it. ``available = total − reserved − approved − spent`` and no
+entry may take ``available`` (or any column) below zero.
+
+The money of a funded proposal goes *reserved* (the round funded it) → *approved* (the
+caseworker approved it) → *spent* (paid out); what is released or returned is available
+again.
 """
 
 from __future__ import annotations
@@ -20,8 +24,10 @@ __all__ = ["Balance", "EntryKind", "effective_budget"]
 class EntryKind(enum.StrEnum):
     GRANT = "grant"  # money put into the pot
     RESERVE = "reserve"  # a round funded a proposal
-    RELEASE = "release"  # a reservation given back
-    PAY = "pay"  # reserved money paid out
+    RELEASE = "release"  # a reservation given back (rejected, or approved for less)
+    APPROVE = "approve"  # a reservation approved by a caseworker
+    PAY = "pay"  # approved money paid out
+    RETURN = "return"  # approved money not spent, back in the pot when a decision completes
     REFUND = "refund"  # paid money came back
     ADJUST = "adjust"  # a correction of the total (signed)
 
@@ -31,10 +37,11 @@ class Balance:
     total_minor: int = 0
     reserved_minor: int = 0
     spent_minor: int = 0
+    approved_minor: int = 0
 
     @property
     def available_minor(self) -> int:
-        return self.total_minor - self.reserved_minor - self.spent_minor
+        return self.total_minor - self.reserved_minor - self.approved_minor - self.spent_minor
 
     def apply(self, kind: EntryKind, amount_minor: int) -> Balance:
         """The balance after one entry; raises if the entry is malformed or overspends."""
@@ -42,22 +49,28 @@ class Balance:
             raise InvalidInput(N_("Amounts are whole numbers of øre."), field="amount_minor")
         if kind is not EntryKind.ADJUST and amount_minor <= 0:
             raise InvalidInput(N_("The amount must be above zero."), field="amount_minor")
-        total, reserved, spent = self.total_minor, self.reserved_minor, self.spent_minor
+        total, reserved = self.total_minor, self.reserved_minor
+        approved, spent = self.approved_minor, self.spent_minor
         if kind in (EntryKind.GRANT, EntryKind.ADJUST):
             total += amount_minor
         elif kind is EntryKind.RESERVE:
             reserved += amount_minor
         elif kind is EntryKind.RELEASE:
             reserved -= amount_minor
-        elif kind is EntryKind.PAY:
+        elif kind is EntryKind.APPROVE:
             reserved -= amount_minor
+            approved += amount_minor
+        elif kind is EntryKind.PAY:
+            approved -= amount_minor
             spent += amount_minor
+        elif kind is EntryKind.RETURN:
+            approved -= amount_minor
         elif kind is EntryKind.REFUND:
             spent -= amount_minor
         else:
             raise InvalidInput(N_("Unknown kind of ledger entry."), field="kind")
-        after = Balance(total, reserved, spent)
-        if min(total, reserved, spent, after.available_minor) < 0:
+        after = Balance(total, reserved, spent, approved)
+        if min(total, reserved, approved, spent, after.available_minor) < 0:
             raise PotOverspent(
                 N_("The pot has {available} available; that needs {amount}."),
                 params={"available_minor": self.available_minor, "amount_minor": amount_minor},

@@ -68,6 +68,7 @@ def _group(view: groups.GroupView) -> dict[str, Any]:
             "amount_minor": b.total_minor,
             "total_minor": b.total_minor,
             "reserved_minor": b.reserved_minor,
+            "approved_minor": b.approved_minor,
             "spent_minor": b.spent_minor,
             "available_minor": b.available_minor,
         },

@@ -71,3 +71,26 @@ class ProposalBody(Body):
 
 class CommentBody(Body):
     text: StrictStr
+
+
+class ApproveBody(Body):
+    amount_minor: StrictInt | None = None
+
+
+class RejectBody(Body):
+    reason: StrictStr
+
+
+class HoldBody(Body):
+    question: StrictStr
+
+
+class PaymentBody(Body):
+    amount_minor: StrictInt
+    paid_to: StrictStr
+    method: StrictStr
+    paid_on: StrictStr | None = None  # YYYY-MM-DD; today if left out
+
+
+class CompleteBody(Body):
+    note: StrictStr = ""

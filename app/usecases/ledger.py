@@ -19,6 +19,7 @@ class Posting:
     amount_minor: int
     round_id: str | None = None
     proposal_id: str | None = None
+    decision_id: str | None = None
     note: str = ""
 
 
@@ -39,7 +40,12 @@ def balance(session: Session, group_id: str) -> Balance:
 def _balance_after(entry: LedgerEntryRow | None) -> Balance:
     if entry is None:
         return Balance()
-    return Balance(entry.total_after_minor, entry.reserved_after_minor, entry.spent_after_minor)
+    return Balance(
+        entry.total_after_minor,
+        entry.reserved_after_minor,
+        entry.spent_after_minor,
+        entry.approved_after_minor,
+    )
 
 
 def lock_pot(session: Session, group_id: str) -> GroupRow | None:
@@ -64,11 +70,13 @@ def append(session: Session, group_id: str, postings: Sequence[Posting], *, acto
                 amount_minor=posting.amount_minor,
                 round_id=posting.round_id,
                 proposal_id=posting.proposal_id,
+                decision_id=posting.decision_id,
                 actor=actor,
                 note=posting.note,
                 total_after_minor=current.total_minor,
                 reserved_after_minor=current.reserved_minor,
                 spent_after_minor=current.spent_minor,
+                approved_after_minor=current.approved_minor,
             )
         )
     session.flush()

@@ -42,6 +42,7 @@ from app.tables import (
 )
 
 from . import ledger
+from .decisions import open_decisions
 from .queries import CommentView, ballot_count, comments_of, member_names, own_ballot, proposals_of
 from .tally import counted_ballots, live_result, tally
 from .unit import Services, UnitOfWork, lock_workshop, unit_of_work
@@ -179,11 +180,18 @@ def _close(session: Session, round_: RoundRow, workshop: WorkshopRow, actor: Act
     balance = ledger.balance(session, workshop.group_id)
     result = tally(session, round_, effective_budget(round_.budget_minor, balance))
     amounts = {p.id: p.amount_minor for p in proposals_of(session, round_.id)}
+    opened = open_decisions(session, round_, workshop.group_id, result.funded)
     ledger.append(
         session,
         workshop.group_id,
         [
-            ledger.Posting(EntryKind.RESERVE, amounts[pid], round_id=round_.id, proposal_id=pid)
+            ledger.Posting(
+                EntryKind.RESERVE,
+                amounts[pid],
+                round_id=round_.id,
+                proposal_id=pid,
+                decision_id=opened[pid],
+            )
             for pid in result.funded
         ],
         actor=actor.user_id or "",

@@ -9,11 +9,13 @@ from hypothesis import strategies as st
 from app.deliberation.errors import Conflict, InvalidInput, PotOverspent
 from app.deliberation.pots import Balance, EntryKind, effective_budget
 
-GRANT, RESERVE, RELEASE, PAY, REFUND, ADJUST = (
+GRANT, RESERVE, RELEASE, APPROVE, PAY, RETURN, REFUND, ADJUST = (
     EntryKind.GRANT,
     EntryKind.RESERVE,
     EntryKind.RELEASE,
+    EntryKind.APPROVE,
     EntryKind.PAY,
+    EntryKind.RETURN,
     EntryKind.REFUND,
     EntryKind.ADJUST,
 )
@@ -51,10 +53,23 @@ def test_a_release_gives_reserved_money_back() -> None:
     assert after.available_minor == 800
 
 
-def test_a_payment_moves_reserved_money_into_spent_without_changing_available() -> None:
-    after = POT.apply(PAY, 300)
-    assert after == Balance(1000, 0, 500)
+def test_an_approval_moves_reserved_money_into_approved_without_changing_available() -> None:
+    after = POT.apply(APPROVE, 250)
+    assert after == Balance(1000, 50, 200, approved_minor=250)
     assert after.available_minor == POT.available_minor
+
+
+def test_a_payment_moves_approved_money_into_spent_without_changing_available() -> None:
+    approved = POT.apply(APPROVE, 300)
+    after = approved.apply(PAY, 120)
+    assert after == Balance(1000, 0, 320, approved_minor=180)
+    assert after.available_minor == POT.available_minor
+
+
+def test_a_return_gives_approved_but_unspent_money_back() -> None:
+    after = POT.apply(APPROVE, 300).apply(PAY, 120).apply(RETURN, 180)
+    assert after == Balance(1000, 0, 320, approved_minor=0)
+    assert after.available_minor == 680
 
 
 def test_a_refund_takes_money_out_of_spent_and_makes_it_available() -> None:
@@ -81,7 +96,9 @@ def test_an_adjustment_of_zero_changes_nothing() -> None:
     [
         (RESERVE, 501),  # more than is available
         (RELEASE, 301),  # more than is reserved
-        (PAY, 301),  # more than is reserved
+        (APPROVE, 301),  # more than is reserved
+        (PAY, 1),  # nothing is approved
+        (RETURN, 1),  # nothing is approved
         (REFUND, 201),  # more than was spent
         (ADJUST, -501),  # would take available below zero
         (ADJUST, -1001),  # would take the total below zero
@@ -117,7 +134,7 @@ def test_a_balance_cannot_be_changed_in_place() -> None:
         POT.total_minor = 0  # type: ignore[misc]
 
 
-@pytest.mark.parametrize("kind", [GRANT, RESERVE, RELEASE, PAY, REFUND], ids=str)
+@pytest.mark.parametrize("kind", [GRANT, RESERVE, RELEASE, APPROVE, PAY, RETURN, REFUND], ids=str)
 @pytest.mark.parametrize("amount", [0, -1, -1000])
 def test_an_entry_other_than_an_adjustment_must_be_above_zero(kind: EntryKind, amount: int) -> None:
     with pytest.raises(InvalidInput) as caught:
@@ -137,8 +154,16 @@ def test_an_amount_that_is_not_a_whole_number_is_refused(kind: EntryKind, amount
 
 
 def test_a_balance_is_the_fold_of_its_entries() -> None:
-    entries = [(GRANT, 1000), (RESERVE, 600), (PAY, 400), (RELEASE, 200), (REFUND, 100)]
-    assert Balance.of(entries) == Balance(total_minor=1000, reserved_minor=0, spent_minor=300)
+    entries = [
+        (GRANT, 1000),
+        (RESERVE, 600),
+        (APPROVE, 500),
+        (RELEASE, 100),
+        (PAY, 400),
+        (RETURN, 100),
+        (REFUND, 100),
+    ]
+    assert Balance.of(entries) == Balance(total_minor=1000, spent_minor=300)
     assert Balance.of(entries).available_minor == 700
 
 

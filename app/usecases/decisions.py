@@ -1,0 +1,245 @@
+"""Follow-through: each funded proposal becomes a decision that an approver approves (all or
+part), rejects, puts on hold, pays in parts and completes; every step moves the money with
+ledger entries in the same transaction, under the pot's lock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from app.clock import utcnow
+from app.deliberation import decisions as rules
+from app.deliberation.decisions import Decision, PaymentMethod, Status, Step
+from app.deliberation.errors import InvalidInput, NotFound
+from app.deliberation.fields import require_text
+from app.deliberation.permissions import Action, Actor, require
+from app.deliberation.text import N_
+from app.tables import (
+    DecisionRow,
+    GroupRow,
+    LedgerEntryRow,
+    OrganisationRow,
+    PaymentRow,
+    ProposalRow,
+    RoundRow,
+)
+
+from . import ledger
+from .unit import Services, unit_of_work
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    decision: DecisionRow
+    title: str
+
+
+def open_decisions(
+    session: Session, round_: RoundRow, group_id: str, funded: Sequence[str]
+) -> dict[str, str]:
+    """At a round's close: one decision per funded proposal, in the caller's transaction.
+    Returns each proposal's decision id."""
+    opened: dict[str, str] = {}
+    for proposal_id in funded:
+        proposal = session.get(ProposalRow, proposal_id)
+        assert proposal is not None
+        row = DecisionRow(
+            group_id=group_id,
+            round_id=round_.id,
+            proposal_id=proposal.id,
+            funded_minor=proposal.amount_minor,
+            proposed_by=proposal.user_id,
+        )
+        session.add(row)
+        opened[proposal_id] = row.id
+    session.flush()
+    return opened
+
+
+def _group(session: Session, actor: Actor, group_id: str, action: Action) -> GroupRow:
+    group = session.get(GroupRow, group_id)
+    if group is None:
+        raise NotFound(N_("There is no such group."))
+    require(actor, action, organisation_id=group.organisation_id)
+    return group
+
+
+def list_decisions(services: Services, actor: Actor, group_id: str) -> list[DecisionView]:
+    """A group's decisions, oldest first."""
+    with services.db.reading() as session:
+        _group(session, actor, group_id, Action.VIEW_DECISIONS)
+        rows = session.exec(
+            select(DecisionRow, ProposalRow.title)
+            .join(ProposalRow, col(ProposalRow.id) == col(DecisionRow.proposal_id))
+            .where(DecisionRow.group_id == group_id)
+            .order_by(col(DecisionRow.created_at), col(DecisionRow.id))
+        ).all()
+        return [DecisionView(row, title) for row, title in rows]
+
+
+def _domain(row: DecisionRow) -> Decision:
+    return Decision(
+        Status(row.status),
+        row.funded_minor,
+        approved_minor=row.approved_minor,
+        paid_minor=row.paid_minor,
+        proposed_by=row.proposed_by,
+        approvals=tuple(row.approvals),
+    )
+
+
+def _step(
+    services: Services,
+    actor: Actor,
+    decision_id: str,
+    make: Callable[[Decision, str, int | None], Step],
+    note: str = "",
+    after: Callable[[Session, DecisionRow], None] | None = None,
+) -> DecisionView:
+    """Run one step of the state machine on a decision, under its pot's lock: the row and
+    the ledger entries change together, or nothing does."""
+    with unit_of_work(services) as uow:
+        session = uow.session
+        row = session.get(DecisionRow, decision_id)
+        if row is None:
+            raise NotFound(N_("There is no such decision."))
+        group = _group(session, actor, row.group_id, Action.DECIDE)
+        ledger.lock_pot(session, group.id)
+        session.refresh(row)  # as it is now that the pot is ours
+        organisation = session.get(OrganisationRow, group.organisation_id)
+        threshold = organisation.second_approver_above_minor if organisation else None
+        step = make(_domain(row), actor.user_id or "", threshold)
+        ledger.append(
+            session,
+            group.id,
+            [
+                ledger.Posting(
+                    kind,
+                    amount,
+                    round_id=row.round_id,
+                    proposal_id=row.proposal_id,
+                    decision_id=row.id,
+                    note=note,
+                )
+                for kind, amount in step.postings
+            ],
+            actor=actor.user_id or "",
+        )
+        row.status = step.decision.status.value
+        row.approved_minor = step.decision.approved_minor
+        row.paid_minor = step.decision.paid_minor
+        row.approvals = list(step.decision.approvals)
+        row.updated_at = utcnow()
+        if after is not None:
+            after(session, row)
+        session.add(row)
+        session.flush()
+        title = session.get(ProposalRow, row.proposal_id)
+        return DecisionView(row, title.title if title else "")
+
+
+def approve(
+    services: Services, actor: Actor, decision_id: str, amount_minor: int | None = None
+) -> DecisionView:
+    return _step(
+        services,
+        actor,
+        decision_id,
+        lambda d, who, above: rules.approve(
+            d, who, amount_minor, second_approver_above_minor=above
+        ),
+    )
+
+
+def reject(services: Services, actor: Actor, decision_id: str, reason: str) -> DecisionView:
+    def keep(session: Session, row: DecisionRow) -> None:
+        row.reason = require_text("reason", reason, maximum=rules.REASON_MAX)
+
+    return _step(
+        services,
+        actor,
+        decision_id,
+        lambda d, who, _above: rules.reject(d, who, reason),
+        note=reason[:200],
+        after=keep,
+    )
+
+
+def hold(services: Services, actor: Actor, decision_id: str, question: str) -> DecisionView:
+    def keep(session: Session, row: DecisionRow) -> None:
+        row.question = require_text("question", question, maximum=rules.REASON_MAX)
+
+    return _step(
+        services,
+        actor,
+        decision_id,
+        lambda d, who, _above: rules.hold(d, who, question),
+        after=keep,
+    )
+
+
+def pay(
+    services: Services,
+    actor: Actor,
+    decision_id: str,
+    *,
+    amount_minor: int,
+    paid_to: str,
+    method: str,
+    paid_on: date | None,
+) -> tuple[DecisionView, PaymentRow]:
+    """Record a payment (to whom, how, when); all together never exceed the approved."""
+    to = require_text("paid_to", paid_to, maximum=200)
+    try:
+        how = PaymentMethod(method)
+    except ValueError:
+        raise InvalidInput(
+            N_("Choose how it was paid: {choices}."),
+            field="method",
+            params={"choices": ", ".join(m.value for m in PaymentMethod)},
+        ) from None
+    payment = PaymentRow(
+        decision_id=decision_id,
+        amount_minor=amount_minor,
+        paid_to=to,
+        method=how.value,
+        paid_on=paid_on or utcnow().date(),
+        actor=actor.user_id or "",
+    )
+
+    def record(session: Session, row: DecisionRow) -> None:
+        session.add(payment)
+
+    view = _step(
+        services,
+        actor,
+        decision_id,
+        lambda d, who, _above: rules.pay(d, who, amount_minor),
+        note=to,
+        after=record,
+    )
+    return view, payment
+
+
+def complete(services: Services, actor: Actor, decision_id: str, note: str = "") -> DecisionView:
+    def keep(session: Session, row: DecisionRow) -> None:
+        row.note = require_text("note", note, maximum=rules.REASON_MAX, required=False)
+
+    return _step(
+        services,
+        actor,
+        decision_id,
+        lambda d, who, _above: rules.complete(d, who),
+        note=note[:200],
+        after=keep,
+    )
+
+
+def ledger_of(services: Services, actor: Actor, group_id: str) -> Sequence[LedgerEntryRow]:
+    """A pot's ledger, oldest entry first (append-only)."""
+    with services.db.reading() as session:
+        _group(session, actor, group_id, Action.VIEW_DECISIONS)
+        return ledger.entries(session, group_id)

@@ -1,0 +1,244 @@
+"""From decision to money spent, through the JSON API: approve (all or part), reject, hold,
+pay in parts, complete; the pot's figures exact at every step, also under concurrency."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from app.db import Database
+from app.deliberation.pots import Balance, EntryKind
+from app.tables import DecisionRow, LedgerEntryRow
+from app.usecases import accounts, decisions
+from tests.conftest import Api
+from tests.test_concurrency import collide
+
+
+def _closed_round(api: Api, amounts: dict[str, int], pot: int = 50_000_00) -> dict[str, Any]:
+    """A closed approval round that funded every proposal in ``amounts``."""
+    fac = api.user("fac@odense.dk")
+    approver = api.user("sagsbehandler@odense.dk", role="approver")
+    group = api.group(fac, amount_minor=pot)
+    workshop = api.workshop(fac, group["id"])
+    member = api.join(workshop["code"], "Asta")
+    round_id = api.round(fac, workshop["id"])["id"]
+    api.phase(fac, round_id, "proposing")
+    ids = {title: api.propose(member, round_id, title, amount) for title, amount in amounts.items()}
+    api.phase(fac, round_id, "discussing")
+    api.phase(fac, round_id, "voting")
+    api.vote(member, round_id, list(ids.values()))
+    api.phase(fac, round_id, "closed")
+    listed = api.ok("GET", f"/api/v1/groups/{group['id']}/decisions", approver)
+    by_title = {d["title"]: d for d in listed}
+    return {"fac": fac, "approver": approver, "group": group, "decisions": by_title}
+
+
+def _pot(api: Api, s: dict[str, Any]) -> dict[str, int]:
+    pot: dict[str, int] = api.ok("GET", f"/api/v1/groups/{s['group']['id']}", s["fac"])["pot"]
+    return {k: v for k, v in pot.items() if k.endswith("_minor") and k != "amount_minor"}
+
+
+def test_a_decision_from_approval_to_completion_keeps_the_pot_exact(api: Api) -> None:
+    s = _closed_round(api, {"Kørekort": 12_000_00, "Bærbar": 6_000_00})
+    licence = s["decisions"]["Kørekort"]
+    assert licence["status"] == "funded" and licence["amount_minor"] == 12_000_00
+    assert _pot(api, s) == {
+        "total_minor": 50_000_00,
+        "reserved_minor": 18_000_00,
+        "approved_minor": 0,
+        "spent_minor": 0,
+        "available_minor": 32_000_00,
+    }
+    base = f"/api/v1/decisions/{licence['id']}"
+    approved = api.ok("POST", f"{base}/approve", s["approver"], json={"amount_minor": 11_000_00})
+    assert approved["status"] == "approved" and approved["approved_minor"] == 11_000_00
+    assert _pot(api, s)["available_minor"] == 33_000_00  # the 1.000 kr. not approved is back
+
+    payment = {"paid_to": "Køreskolen", "method": "invoice", "paid_on": "2026-03-12"}
+    first = api.call(
+        "POST", f"{base}/payments", s["approver"], json={**payment, "amount_minor": 6_000_00}
+    )
+    assert first.status_code == 201 and first.json()["decision"]["status"] == "paid"
+    api.ok("POST", f"{base}/payments", s["approver"], json={**payment, "amount_minor": 3_150_00})
+    too_much = api.call(
+        "POST", f"{base}/payments", s["approver"], json={**payment, "amount_minor": 1_850_01}
+    )
+    assert too_much.status_code == 409 and too_much.json()["error"]["code"] == "over_approved"
+    assert _pot(api, s) == {
+        "total_minor": 50_000_00,
+        "reserved_minor": 6_000_00,
+        "approved_minor": 1_850_00,
+        "spent_minor": 9_150_00,
+        "available_minor": 33_000_00,
+    }
+    done = api.ok("POST", f"{base}/complete", s["approver"], json={"note": "Bestod!"})
+    assert done["status"] == "completed" and done["paid_minor"] == 9_150_00
+    assert _pot(api, s)["available_minor"] == 34_850_00  # 1.850 kr. went back to the pot
+
+    entries = api.ok("GET", f"/api/v1/groups/{s['group']['id']}/ledger", s["fac"])
+    mine = [(e["kind"], e["amount_minor"]) for e in entries if e["decision_id"] == licence["id"]]
+    assert mine == [
+        ("reserve", 12_000_00),
+        ("approve", 11_000_00),
+        ("release", 1_000_00),
+        ("pay", 6_000_00),
+        ("pay", 3_150_00),
+        ("return", 1_850_00),
+    ]
+    assert [e["seq"] for e in entries] == list(range(1, len(entries) + 1))
+
+
+def test_rejecting_needs_a_reason_and_gives_the_money_back(api: Api) -> None:
+    s = _closed_round(api, {"Bærbar": 6_000_00})
+    base = f"/api/v1/decisions/{s['decisions']['Bærbar']['id']}"
+    empty = api.call("POST", f"{base}/reject", s["approver"], json={"reason": "  "})
+    assert empty.status_code == 422 and empty.json()["error"]["field"] == "reason"
+    assert _pot(api, s)["reserved_minor"] == 6_000_00  # the refused step changed nothing
+    held = api.ok("POST", f"{base}/hold", s["approver"], json={"question": "Hvilken model?"})
+    assert held["status"] == "on_hold" and held["question"] == "Hvilken model?"
+    rejected = api.ok("POST", f"{base}/reject", s["approver"], json={"reason": "For dyr."})
+    assert rejected["status"] == "rejected" and rejected["reason"] == "For dyr."
+    assert _pot(api, s)["available_minor"] == 50_000_00
+    again = api.call("POST", f"{base}/approve", s["approver"], json={})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "wrong_status"
+
+
+def test_only_approvers_decide_and_nobody_approves_their_own_proposal(api: Api) -> None:
+    s = _closed_round(api, {"Kursus": 3_000_00})
+    base = f"/api/v1/decisions/{s['decisions']['Kursus']['id']}"
+    assert api.call("POST", f"{base}/approve", s["fac"], json={}).status_code == 403
+    other = api.user("fremmed@aalborg.dk", role="approver", organisation_id=_other_org(api))
+    assert api.call("POST", f"{base}/approve", other, json={}).status_code == 404
+    # A proposal an approver submitted themselves: someone else must approve it.
+    with api.services.db.writing() as session:
+        row = session.get(DecisionRow, s["decisions"]["Kursus"]["id"])
+        assert row is not None
+        row.proposed_by = accounts.authenticate(api.services, s["approver"]).user_id
+        session.add(row)
+    own = api.call("POST", f"{base}/approve", s["approver"], json={})
+    assert own.status_code == 403 and own.json()["error"]["code"] == "own_proposal"
+
+
+def _other_org(api: Api) -> str:
+    return accounts.create_organisation(api.services, name="Aalborg Kommune").id
+
+
+def test_two_approvers_paying_the_same_decision_at_once_never_pay_more_than_approved(
+    api: Api,
+) -> None:
+    s = _closed_round(api, {"Tandlæge": 8_000_00})
+    decision_id = s["decisions"]["Tandlæge"]["id"]
+    api.ok("POST", f"/api/v1/decisions/{decision_id}/approve", s["approver"], json={})
+    second = api.user("sagsbehandler2@odense.dk", role="approver")
+    actors = [accounts.authenticate(api.services, t) for t in (s["approver"], second)] * 4
+    # Each call on its own engine: a stand-in for separate server processes, so only the
+    # database transaction keeps them apart. Eight payments of 1.500 kr. against 8.000 kr.
+    processes = [replace(api.services, db=Database(api.services.db.url)) for _ in actors]
+    outcomes = collide(
+        *[
+            (
+                lambda a=a, p=p: decisions.pay(
+                    p,
+                    a,
+                    decision_id,
+                    amount_minor=1_500_00,
+                    paid_to="Tandklinikken",
+                    method="invoice",
+                    paid_on=None,
+                )
+            )
+            for a, p in zip(actors, processes, strict=True)
+        ]
+    )
+    for process in processes:
+        process.db.dispose()
+    refused = [o for o in outcomes if isinstance(o, Exception)]
+    assert len(refused) == 3, outcomes  # five fit in 8.000 kr.; the rest are refused
+    assert all(getattr(o, "code", "") == "over_approved" for o in refused), refused
+    decision = next(
+        d
+        for d in api.ok("GET", f"/api/v1/groups/{s['group']['id']}/decisions", s["fac"])
+        if d["id"] == decision_id
+    )
+    assert decision["paid_minor"] == 7_500_00
+    pot = _pot(api, s)
+    assert pot["spent_minor"] == 7_500_00 and pot["approved_minor"] == 500_00
+    entries = api.ok("GET", f"/api/v1/groups/{s['group']['id']}/ledger", s["fac"])
+    assert sum(e["amount_minor"] for e in entries if e["kind"] == "pay") == 7_500_00
+    assert [e["seq"] for e in entries] == list(range(1, len(entries) + 1))
+
+
+def test_twenty_releases_and_reserves_at_once_keep_the_ledger_exact(api: Api) -> None:
+    amounts = {f"Forslag {i}": (i + 1) * 100_00 for i in range(20)}
+    s = _closed_round(api, amounts, pot=100_000_00)
+    actor = accounts.authenticate(api.services, s["approver"])
+    engines: list[Database] = []
+
+    def svc() -> Any:
+        engine = Database(api.services.db.url)  # each call its own "process"
+        engines.append(engine)
+        return replace(api.services, db=engine)
+
+    def halve(decision_id: str, amount: int) -> Callable[[], Any]:
+        return lambda: decisions.approve(svc(), actor, decision_id, amount // 2)
+
+    def refuse(decision_id: str) -> Callable[[], Any]:
+        return lambda: decisions.reject(svc(), actor, decision_id, "Nej tak")
+
+    # Half are approved in half (the rest released), half rejected (all released).
+    calls = [
+        halve(s["decisions"][title]["id"], amount) if i % 2 else refuse(s["decisions"][title]["id"])
+        for i, (title, amount) in enumerate(amounts.items())
+    ]
+    outcomes = collide(*calls)
+    for engine in engines:
+        engine.dispose()
+    assert all(not isinstance(o, Exception) for o in outcomes), outcomes
+    approved = sum(a // 2 for i, a in enumerate(amounts.values()) if i % 2)
+    pot = _pot(api, s)
+    assert pot == {
+        "total_minor": 100_000_00,
+        "reserved_minor": 0,
+        "approved_minor": approved,
+        "spent_minor": 0,
+        "available_minor": 100_000_00 - approved,
+    }
+    with api.services.db.reading() as session:
+        entries = session.exec(
+            select(LedgerEntryRow)
+            .where(LedgerEntryRow.group_id == s["group"]["id"])
+            .order_by(LedgerEntryRow.seq)  # type: ignore[arg-type]
+        ).all()
+    assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
+    running = Balance()
+    for entry in entries:  # every row's balance is the fold of the rows before it
+        running = running.apply(EntryKind(entry.kind), entry.amount_minor)
+        assert (
+            entry.total_after_minor,
+            entry.reserved_after_minor,
+            entry.approved_after_minor,
+            entry.spent_after_minor,
+        ) == (
+            running.total_minor,
+            running.reserved_minor,
+            running.approved_minor,
+            running.spent_minor,
+        )
+
+
+def test_the_database_refuses_a_decision_paid_beyond_its_approval(api: Api) -> None:
+    s = _closed_round(api, {"Bærbar": 6_000_00})
+    try:
+        with api.services.db.writing() as session:
+            row = session.get(DecisionRow, s["decisions"]["Bærbar"]["id"])
+            assert row is not None
+            row.approved_minor, row.paid_minor = 1_000_00, 1_000_01
+            session.add(row)
+    except IntegrityError:
+        pass
+    else:
+        raise AssertionError("the CHECK constraint let an overpayment through")
