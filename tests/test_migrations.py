@@ -1,0 +1,44 @@
+"""Upgrading a database that already has closed rounds: nothing is lost, and each funded
+proposal of a round closed before decisions existed becomes a decision."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+
+from app.db import alembic_config, upgrade
+
+
+def test_rounds_closed_before_decisions_get_their_decisions_on_upgrade(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    command.upgrade(alembic_config(url), "0003")
+    engine = sa.create_engine(url)
+    now = "2026-03-01 10:00:00.000000"
+    with engine.begin() as db:
+        for sql in (
+            "INSERT INTO organisation (id, name, created_at) VALUES ('o', 'Aarhus', :now)",
+            "INSERT INTO pot_group (id, organisation_id, name, currency, created_at)"
+            " VALUES ('g', 'o', 'Holdet', 'DKK', :now)",
+            "INSERT INTO workshop (id, group_id, organisation_id, title, code, screen_token,"
+            " language, event_seq, created_at) VALUES ('w', 'g', 'o', 'W', 'ABCDEF', 't', 'da',"
+            " 0, :now)",
+            "INSERT INTO round (id, workshop_id, title, method, params, budget_minor, phase,"
+            " show_live, created_at) VALUES ('r', 'w', 'R', 'approval', '{}', 500000, 'closed',"
+            " 0, :now)",
+            "INSERT INTO proposal (id, round_id, position, title, description, amount_minor,"
+            " how_it_helps, category, created_at) VALUES ('p', 'r', 1, 'Kørekort', '', 120000,"
+            " 'job', 'licence', :now)",
+            "INSERT INTO result (round_id, method, budget_minor, funded, scores, reasons,"
+            " spent_minor, leftover_minor, voters, computed_at) VALUES ('r', 'approval', 500000,"
+            " '[\"p\"]', '{}', '{}', 120000, 380000, 1, :now)",
+        ):
+            db.execute(sa.text(sql), {"now": now})
+    upgrade(url)
+    with engine.connect() as db:
+        rows = db.execute(
+            sa.text("SELECT proposal_id, status, funded_minor, paid_minor FROM decision")
+        ).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [("p", "funded", 120000, 0)]
