@@ -153,6 +153,22 @@ class PaymentRow(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class AuditRow(SQLModel, table=True):
+    """Who changed what, when, from what to what: one row per state change, never updated."""
+
+    __tablename__ = "audit_entry"
+    id: str = Field(default_factory=_id, primary_key=True)
+    organisation_id: str = Field(foreign_key="organisation.id", index=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor_id: str  # a user's or a member's id, or "system"
+    actor_role: str
+    action: str  # e.g. "round.phase", "decision.approve"
+    subject_type: str
+    subject_id: str
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
 class WorkshopRow(SQLModel, table=True):
     __tablename__ = "workshop"
     __table_args__ = (

@@ -242,3 +242,67 @@ def test_the_database_refuses_a_decision_paid_beyond_its_approval(api: Api) -> N
         pass
     else:
         raise AssertionError("the CHECK constraint let an overpayment through")
+
+
+def test_every_step_is_in_the_audit_trail_newest_first(api: Api) -> None:
+    s = _closed_round(api, {"Kørekort": 12_000_00})
+    base = f"/api/v1/decisions/{s['decisions']['Kørekort']['id']}"
+    api.ok("POST", f"{base}/approve", s["approver"], json={"amount_minor": 10_000_00})
+    api.ok(
+        "POST",
+        f"{base}/payments",
+        s["approver"],
+        json={"amount_minor": 4_000_00, "paid_to": "Køreskolen", "method": "invoice"},
+    )
+    trail = api.ok("GET", "/api/v1/audit", s["fac"])
+    actions = [e["action"] for e in trail]
+    assert actions[:2] == ["decision.pay", "decision.approve"]
+    for expected in (
+        "round.phase",
+        "proposal.submit",
+        "member.join",
+        "round.create",
+        "workshop.start",
+        "group.create",
+        "user.create",
+    ):
+        assert expected in actions, expected
+    approved = trail[1]
+    assert approved["actor"] == "sagsbehandler@odense.dk" and approved["actor_role"] == "approver"
+    assert approved["before"]["status"] == "funded"
+    assert approved["after"] == {
+        "status": "approved",
+        "approved_minor": 10_000_00,
+        "paid_minor": 0,
+        "approvals": 1,
+    }
+    closing = next(e for e in trail if e["action"] == "round.phase")
+    assert closing["before"] == {"phase": "voting"} and closing["after"] == {"phase": "closed"}
+    joined = next(e for e in trail if e["action"] == "member.join")
+    assert joined["after"]["name"] == "Asta"
+    # Members never read it; another organisation sees none of it.
+    other = api.user("revisor@aalborg.dk", role="approver", organisation_id=_other_org(api))
+    theirs = api.ok("GET", "/api/v1/audit", other)
+    assert {e["action"] for e in theirs} == {"organisation.create", "user.create"}
+
+
+def test_exports_open_in_danish_excel(api: Api) -> None:
+    s = _closed_round(api, {'=HYPERLINK("x") Kursus': 1_234_50, "Bærbar": 6_000_00})
+    group = s["group"]["id"]
+    answer = api.call("GET", f"/api/v1/groups/{group}/decisions.csv?decimal=comma", s["fac"])
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+    raw = answer.content
+    assert raw.startswith("\ufeff".encode())  # the BOM: Excel reads it as UTF-8
+    text = raw.decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].split(";")[:3] == ["id", "title", "status"]
+    assert any(";Bærbar;funded;6000,00;0,00;0,00;" in line for line in lines)
+    assert "'=HYPERLINK" in text  # stays text, never runs as a formula
+    point = api.call("GET", f"/api/v1/groups/{group}/ledger.csv", s["fac"]).content.decode(
+        "utf-8-sig"
+    )
+    assert point.splitlines()[1].split(",")[2:4] == ["grant", "50000.00"]
+    audit_csv = api.call("GET", "/api/v1/audit.csv", s["approver"])
+    assert audit_csv.status_code == 200 and "round.phase" in audit_csv.content.decode("utf-8-sig")
+    odd = api.call("GET", f"/api/v1/groups/{group}/ledger.csv?decimal=semicolon", s["fac"])
+    assert odd.status_code == 422

@@ -40,6 +40,7 @@ class Action(enum.StrEnum):
     FOLLOW_EVENTS = "follow_events"
     VIEW_DECISIONS = "view_decisions"  # what became of funded proposals, and the ledger
     DECIDE = "decide"  # approve, reject, hold, pay, complete
+    VIEW_AUDIT = "view_audit"  # the organisation's audit trail
 
 
 _FACILITATING = frozenset({Role.FACILITATOR, Role.ADMIN})
@@ -58,6 +59,7 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.FOLLOW_EVENTS: _WORKSHOP_PEOPLE | {Role.SCREEN},
     Action.VIEW_DECISIONS: frozenset({Role.FACILITATOR, Role.APPROVER, Role.ADMIN}),
     Action.DECIDE: frozenset({Role.APPROVER, Role.ADMIN}),
+    Action.VIEW_AUDIT: frozenset({Role.FACILITATOR, Role.APPROVER, Role.ADMIN}),
 }
 
 

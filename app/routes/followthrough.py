@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+import json
+from datetime import date, datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query, Response
 
+from app import exports
 from app.deliberation.errors import InvalidInput
 from app.deliberation.text import N_
 from app.tables import LedgerEntryRow, PaymentRow
-from app.usecases import decisions
+from app.usecases import audit, decisions
+from app.usecases.audit import AuditView
 from app.usecases.decisions import DecisionView
 
 from . import schemas
@@ -119,3 +122,112 @@ def complete(
 @router.get("/groups/{group_id}/ledger")
 def ledger(group_id: str, services: ServicesDep, actor: ActorDep) -> list[dict[str, Any]]:
     return [_entry(row) for row in decisions.ledger_of(services, actor, group_id)]
+
+
+# --- audit trail and exports ----------------------------------------------------------
+
+Decimal = Annotated[str, Query(pattern="^(point|comma)$", description="comma: 1234,50 and ;")]
+
+
+def _audit(view: AuditView) -> dict[str, Any]:
+    row = view.entry
+    return {
+        "id": row.id,
+        "at": row.at.isoformat(),
+        "actor": view.actor_name,
+        "actor_role": row.actor_role,
+        "action": row.action,
+        "subject_type": row.subject_type,
+        "subject_id": row.subject_id,
+        "before": row.before,
+        "after": row.after,
+    }
+
+
+@router.get("/audit")
+def audit_trail(
+    services: ServicesDep,
+    actor: ActorDep,
+    limit: Annotated[int, Query(ge=1, le=audit.LIMIT_MAX)] = 200,
+    before: datetime | None = None,
+) -> list[dict[str, Any]]:
+    """The organisation's audit trail, newest first (``before``: page back in time)."""
+    return [_audit(v) for v in audit.trail(services, actor, limit=limit, before=before)]
+
+
+def _csv(body: bytes, name: str) -> Response:
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/audit.csv")
+def audit_csv(services: ServicesDep, actor: ActorDep, decimal: Decimal = "point") -> Response:
+    views = audit.trail(services, actor, limit=audit.LIMIT_MAX)
+    rows = [
+        [
+            v.entry.at.isoformat(),
+            exports.text(v.actor_name),
+            v.entry.actor_role,
+            v.entry.action,
+            v.entry.subject_type,
+            v.entry.subject_id,
+            exports.text(json.dumps(v.entry.before, ensure_ascii=False) if v.entry.before else ""),
+            exports.text(json.dumps(v.entry.after, ensure_ascii=False) if v.entry.after else ""),
+        ]
+        for v in views
+    ]
+    header = ["at", "actor", "role", "action", "subject", "subject_id", "before", "after"]
+    return _csv(exports.document(header, rows, decimal_comma=decimal == "comma"), "audit.csv")
+
+
+@router.get("/groups/{group_id}/ledger.csv")
+def ledger_csv(
+    group_id: str, services: ServicesDep, actor: ActorDep, decimal: Decimal = "point"
+) -> Response:
+    comma = decimal == "comma"
+    rows = [
+        [
+            str(e.seq),
+            e.at.isoformat(),
+            e.kind,
+            exports.kroner(e.amount_minor, decimal_comma=comma),
+            e.decision_id or "",
+            e.round_id or "",
+            exports.text(e.note),
+            exports.kroner(e.total_after_minor, decimal_comma=comma),
+            exports.kroner(e.reserved_after_minor, decimal_comma=comma),
+            exports.kroner(e.approved_after_minor, decimal_comma=comma),
+            exports.kroner(e.spent_after_minor, decimal_comma=comma),
+        ]
+        for e in decisions.ledger_of(services, actor, group_id)
+    ]
+    header = [
+        "seq", "at", "kind", "amount_kr", "decision_id", "round_id", "note",
+        "total_kr", "reserved_kr", "approved_kr", "spent_kr",
+    ]  # fmt: skip
+    return _csv(exports.document(header, rows, decimal_comma=comma), "ledger.csv")
+
+
+@router.get("/groups/{group_id}/decisions.csv")
+def decisions_csv(
+    group_id: str, services: ServicesDep, actor: ActorDep, decimal: Decimal = "point"
+) -> Response:
+    comma = decimal == "comma"
+    rows = [
+        [
+            v.decision.id,
+            exports.text(v.title),
+            v.decision.status,
+            exports.kroner(v.decision.funded_minor, decimal_comma=comma),
+            exports.kroner(v.decision.approved_minor, decimal_comma=comma),
+            exports.kroner(v.decision.paid_minor, decimal_comma=comma),
+            exports.text(v.decision.reason),
+            v.decision.updated_at.isoformat(),
+        ]
+        for v in decisions.list_decisions(services, actor, group_id)
+    ]
+    header = ["id", "title", "status", "funded_kr", "approved_kr", "paid_kr", "reason", "updated"]
+    return _csv(exports.document(header, rows, decimal_comma=comma), "decisions.csv")

@@ -36,6 +36,14 @@ def create_organisation(services: Services, *, name: str) -> OrganisationRow:
     with unit_of_work(services) as uow:
         row = OrganisationRow(name=name)
         uow.session.add(row)
+        uow.session.flush()
+        uow.audit(
+            None,
+            "organisation.create",
+            ("organisation", row.id),
+            organisation_id=row.id,
+            after={"name": name},
+        )
     return row
 
 
@@ -77,6 +85,13 @@ def create_user(
             )
             uow.session.add(row)
             uow.session.flush()
+            uow.audit(
+                None,
+                "user.create",
+                ("user", row.id),
+                organisation_id=organisation_id,
+                after={"email": email, "role": user_role.value},
+            )
     except IntegrityError:
         raise Conflict(
             N_("A user with that e-mail already exists."), code="email_taken", field="email"

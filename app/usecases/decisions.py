@@ -96,6 +96,7 @@ def _step(
     actor: Actor,
     decision_id: str,
     make: Callable[[Decision, str, int | None], Step],
+    action: str,
     note: str = "",
     after: Callable[[Session, DecisionRow], None] | None = None,
 ) -> DecisionView:
@@ -111,6 +112,7 @@ def _step(
         session.refresh(row)  # as it is now that the pot is ours
         organisation = session.get(OrganisationRow, group.organisation_id)
         threshold = organisation.second_approver_above_minor if organisation else None
+        before = _figures(row)
         step = make(_domain(row), actor.user_id or "", threshold)
         ledger.append(
             session,
@@ -137,8 +139,24 @@ def _step(
             after(session, row)
         session.add(row)
         session.flush()
+        uow.audit(
+            actor,
+            action,
+            ("decision", row.id),
+            before=before,
+            after={**_figures(row), **({"note": note} if note else {})},
+        )
         title = session.get(ProposalRow, row.proposal_id)
         return DecisionView(row, title.title if title else "")
+
+
+def _figures(row: DecisionRow) -> dict[str, object]:
+    return {
+        "status": row.status,
+        "approved_minor": row.approved_minor,
+        "paid_minor": row.paid_minor,
+        "approvals": len(row.approvals),
+    }
 
 
 def approve(
@@ -151,6 +169,7 @@ def approve(
         lambda d, who, above: rules.approve(
             d, who, amount_minor, second_approver_above_minor=above
         ),
+        "decision.approve",
     )
 
 
@@ -163,6 +182,7 @@ def reject(services: Services, actor: Actor, decision_id: str, reason: str) -> D
         actor,
         decision_id,
         lambda d, who, _above: rules.reject(d, who, reason),
+        "decision.reject",
         note=reason[:200],
         after=keep,
     )
@@ -177,6 +197,8 @@ def hold(services: Services, actor: Actor, decision_id: str, question: str) -> D
         actor,
         decision_id,
         lambda d, who, _above: rules.hold(d, who, question),
+        "decision.hold",
+        note=question[:200],
         after=keep,
     )
 
@@ -218,7 +240,8 @@ def pay(
         actor,
         decision_id,
         lambda d, who, _above: rules.pay(d, who, amount_minor),
-        note=to,
+        "decision.pay",
+        note=f"{to} ({how.value})",
         after=record,
     )
     return view, payment
@@ -233,6 +256,7 @@ def complete(services: Services, actor: Actor, decision_id: str, note: str = "")
         actor,
         decision_id,
         lambda d, who, _above: rules.complete(d, who),
+        "decision.complete",
         note=note[:200],
         after=keep,
     )

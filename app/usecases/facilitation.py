@@ -39,6 +39,7 @@ def start_timer(services: Services, actor: Actor, workshop_id: str, *, seconds: 
         workshop = _managed(uow, actor, workshop_id)
         workshop.timer_ends_at = utcnow() + timedelta(seconds=seconds)
         uow.session.add(workshop)
+        uow.audit(actor, "workshop.timer", ("workshop", workshop.id), after={"seconds": seconds})
         uow.record(workshop.id, [TimerChanged(ends_at=workshop.timer_ends_at.isoformat())])
     return workshop
 
@@ -48,6 +49,7 @@ def stop_timer(services: Services, actor: Actor, workshop_id: str) -> WorkshopRo
         workshop = _managed(uow, actor, workshop_id)
         workshop.timer_ends_at = None
         uow.session.add(workshop)
+        uow.audit(actor, "workshop.timer", ("workshop", workshop.id), after={"seconds": 0})
         uow.record(workshop.id, [TimerChanged(ends_at=None)])
     return workshop
 
@@ -66,6 +68,13 @@ def spotlight(
             ).first()
             if found is None:
                 raise NotFound(N_("There is no such proposal."))
+        uow.audit(
+            actor,
+            "workshop.spotlight",
+            ("workshop", workshop.id),
+            before={"proposal_id": workshop.spotlight_proposal_id},
+            after={"proposal_id": proposal_id},
+        )
         workshop.spotlight_proposal_id = proposal_id
         uow.session.add(workshop)
         uow.record(workshop.id, [SpotlightChanged(proposal_id=proposal_id)])
@@ -85,6 +94,13 @@ def hide_comment(
         round_ = uow.session.get(RoundRow, proposal.round_id)
         assert round_ is not None
         _managed(uow, actor, round_.workshop_id)
+        uow.audit(
+            actor,
+            "comment.hide" if hidden else "comment.show",
+            ("comment", comment.id),
+            before={"hidden": comment.hidden_at is not None},
+            after={"hidden": hidden},
+        )
         comment.hidden_at = utcnow() if hidden else None
         uow.session.add(comment)
         uow.record(
@@ -112,6 +128,13 @@ def remove_member(services: Services, actor: Actor, member_id: str) -> MemberRow
         if member.removed_at is None:
             member.removed_at = now
             uow.session.add(member)
+            uow.audit(
+                actor,
+                "member.remove",
+                ("member", member.id),
+                before={"name": member.name, "removed": False},
+                after={"removed": True},
+            )
             for session_row in uow.session.exec(
                 select(SessionRow).where(SessionRow.member_id == member.id)
             ).all():

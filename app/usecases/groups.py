@@ -48,6 +48,12 @@ def create_group(
             [ledger.Posting(EntryKind.GRANT, amount_minor, note="the pot")],
             actor=actor.user_id or "",
         )
+        uow.audit(
+            actor,
+            "group.create",
+            ("group", group.id),
+            after={"name": clean_name, "pot_minor": amount_minor, "currency": currency},
+        )
     return GroupView(group, balance)
 
 

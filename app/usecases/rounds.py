@@ -131,6 +131,18 @@ def create_round(
         )
         uow.session.add(round_)
         uow.session.flush()
+        uow.audit(
+            actor,
+            "round.create",
+            ("round", round_.id),
+            after={
+                "title": clean_title,
+                "method": round_method.value,
+                "params": round_params,
+                "budget_minor": budget_minor,
+                "show_live": show_live,
+            },
+        )
         uow.record(workshop.id, [RoundCreated(round_id=round_.id)])
     return round_
 
@@ -142,6 +154,13 @@ def set_show_live(services: Services, actor: Actor, round_id: str, *, show_live:
         if Phase(round_.phase) is Phase.CLOSED:
             raise Conflict(N_("The round has closed: its result is out."), code="round_closed")
         if round_.show_live != show_live:
+            uow.audit(
+                actor,
+                "round.show_live",
+                ("round", round_.id),
+                before={"show_live": round_.show_live},
+                after={"show_live": show_live},
+            )
             round_.show_live = show_live
             uow.session.add(round_)
             uow.record(workshop.id, [LiveResultsChanged(round_id=round_.id, show_live=show_live)])
@@ -160,7 +179,15 @@ def move_phase(services: Services, actor: Actor, round_id: str, *, phase: str) -
         ) from None
     with unit_of_work(services) as uow:
         round_, workshop = _locked_round(uow, actor, round_id, Action.MANAGE_WORKSHOP)
+        before = round_.phase
         round_.phase = advance(Phase(round_.phase), target).value
+        uow.audit(
+            actor,
+            "round.phase",
+            ("round", round_.id),
+            before={"phase": before},
+            after={"phase": round_.phase},
+        )
         events: list[Event] = [PhaseChanged(round_id=round_.id, phase=round_.phase)]
         if target is Phase.CLOSED:
             _close(uow.session, round_, workshop, actor)
@@ -270,6 +297,12 @@ def submit_proposal(
         )
         uow.session.add(proposal)
         uow.session.flush()
+        uow.audit(
+            actor,
+            "proposal.submit",
+            ("proposal", proposal.id),
+            after={"title": draft.title, "amount_minor": draft.amount_minor, "round_id": round_.id},
+        )
         uow.record(workshop.id, [ProposalSubmitted(round_id=round_.id, proposal_id=proposal.id)])
     return proposal
 
@@ -294,6 +327,7 @@ def add_comment(services: Services, actor: Actor, proposal_id: str, *, text: str
         )
         uow.session.add(comment)
         uow.session.flush()
+        uow.audit(actor, "comment.add", ("comment", comment.id), after={"proposal_id": proposal.id})
         uow.record(
             workshop.id,
             [CommentAdded(round_id=round_.id, proposal_id=proposal.id, comment_id=comment.id)],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -13,9 +13,10 @@ from app.config import Settings
 from app.db import Database
 from app.deliberation.errors import NotFound
 from app.deliberation.events import Event
+from app.deliberation.permissions import Actor
 from app.live.hub import Hub, LiveEvent
 from app.security import TokenSigner
-from app.tables import EventRow, WorkshopRow
+from app.tables import AuditRow, EventRow, WorkshopRow
 
 
 @dataclass
@@ -49,6 +50,33 @@ class UnitOfWork:
                 EventRow(workshop_id=workshop_id, seq=seq, type=event.type, payload=payload)
             )
             self.outbox.append(LiveEvent(workshop_id, seq, event.type, payload))
+
+    def audit(
+        self,
+        actor: Actor | None,
+        action: str,
+        subject: tuple[str, str],
+        *,
+        organisation_id: str | None = None,
+        before: Mapping[str, object] | None = None,
+        after: Mapping[str, object] | None = None,
+    ) -> None:
+        """Record who changed what, from what to what, in this transaction (so the trail
+        and the change are committed together, or neither is)."""
+        organisation = organisation_id or (actor.organisation_id if actor else None)
+        assert organisation is not None, "an audit entry belongs to an organisation"
+        self.session.add(
+            AuditRow(
+                organisation_id=organisation,
+                actor_id=(actor.user_id or actor.member_id or "?") if actor else "system",
+                actor_role=actor.role.value if actor else "system",
+                action=action,
+                subject_type=subject[0],
+                subject_id=subject[1],
+                before=dict(before) if before is not None else None,
+                after=dict(after) if after is not None else None,
+            )
+        )
 
 
 @contextmanager

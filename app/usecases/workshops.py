@@ -77,6 +77,12 @@ def start_workshop(
                 )
                 uow.session.add(workshop)
                 uow.session.flush()
+                uow.audit(
+                    actor,
+                    "workshop.start",
+                    ("workshop", workshop.id),
+                    after={"title": clean_title, "group_id": group.id, "language": language},
+                )
             return workshop
         except IntegrityError:  # another workshop took the code at the same instant
             continue
@@ -148,6 +154,13 @@ def join_workshop(services: Services, *, code: str, name: str) -> Joined:
         session.add(member)
         session.flush()
         token = start_member_session(session, services, member.id)
+        uow.audit(
+            None,
+            "member.join",
+            ("member", member.id),
+            organisation_id=workshop.organisation_id,
+            after={"name": clean_name, "workshop_id": workshop.id},
+        )
         uow.record(
             workshop.id,
             [MemberJoined(member_id=member.id, members=active_member_count(session, workshop.id))],
@@ -162,6 +175,7 @@ def rotate_screen_token(services: Services, actor: Actor, workshop_id: str) -> W
         require(actor, Action.MANAGE_WORKSHOP, organisation_id=workshop.organisation_id)
         workshop.screen_token = secrets.token_urlsafe(24)
         uow.session.add(workshop)
+        uow.audit(actor, "workshop.screen_rotate", ("workshop", workshop.id))
         uow.record(workshop.id, [ScreenRotated()])
     return workshop
 

@@ -1,0 +1,45 @@
+"""Reading the audit trail: who changed what, when, from what to what (newest first)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import col, select
+
+from app.deliberation.permissions import Action, Actor, require
+from app.tables import AuditRow, MemberRow, UserRow
+
+from .unit import Services
+
+LIMIT_MAX = 1000
+
+
+@dataclass(frozen=True)
+class AuditView:
+    entry: AuditRow
+    actor_name: str  # a user's e-mail, a member's display name, or "system"
+
+
+def trail(
+    services: Services, actor: Actor, *, limit: int = 200, before: datetime | None = None
+) -> list[AuditView]:
+    """The organisation's trail, newest first; ``before`` pages back in time."""
+    require(actor, Action.VIEW_AUDIT, organisation_id=actor.organisation_id)
+    limit = max(1, min(limit, LIMIT_MAX))
+    with services.db.reading() as session:
+        query = select(AuditRow).where(AuditRow.organisation_id == actor.organisation_id)
+        if before is not None:
+            query = query.where(col(AuditRow.at) < before)
+        rows = session.exec(
+            query.order_by(col(AuditRow.at).desc(), col(AuditRow.id).desc()).limit(limit)
+        ).all()
+        ids = {r.actor_id for r in rows}
+        names = {
+            u.id: u.email for u in session.exec(select(UserRow).where(col(UserRow.id).in_(ids)))
+        }
+        names.update(
+            (m.id, m.name)
+            for m in session.exec(select(MemberRow).where(col(MemberRow.id).in_(ids)))
+        )
+        return [AuditView(r, names.get(r.actor_id, r.actor_id)) for r in rows]
