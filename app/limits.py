@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections import defaultdict, deque
@@ -16,9 +17,12 @@ class RequestLimits:
     """Refuse, before any route sees them, request bodies over ``max_bytes`` (413) and NUL
     characters in the path or query (400: PostgreSQL cannot store them, SQLite would)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, uploads: tuple[re.Pattern[str], int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.uploads = uploads  # paths that take files, and how large those bodies may be
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if "\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b""):
@@ -30,9 +34,12 @@ class RequestLimits:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.max_bytes
+        if self.uploads is not None and self.uploads[0].fullmatch(scope.get("path", "")):
+            limit = self.uploads[1]
         declared = dict(scope.get("headers", ())).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send, *self._too_large())
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(send, *self._too_large(limit))
             return
         chunks: list[bytes] = []
         size = 0
@@ -43,8 +50,8 @@ class RequestLimits:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
-                await self._refuse(send, *self._too_large())
+            if size > limit:
+                await self._refuse(send, *self._too_large(limit))
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
@@ -60,12 +67,8 @@ class RequestLimits:
 
         await self.app(scope, replay, send)
 
-    def _too_large(self) -> tuple[int, str, str]:
-        return (
-            413,
-            "body_too_large",
-            f"The request is too large (at most {self.max_bytes // 1024} KiB).",
-        )
+    def _too_large(self, limit: int) -> tuple[int, str, str]:
+        return (413, "body_too_large", f"The request is too large (at most {limit // 1024} KiB).")
 
     async def _refuse(self, send: Send, status: int, code: str, message: str) -> None:
         body = json.dumps({"error": {"code": code, "message": message}}).encode()

@@ -7,6 +7,7 @@ newest migration, and the live hub starts on the server's event loop.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -37,6 +38,9 @@ def build_services(settings: Settings) -> Services:
     )
 
 
+RECEIPT_UPLOAD_PATH = re.compile(r"/(api/v1|f)/payments/[A-Za-z0-9_-]+/receipts")
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -59,7 +63,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     max_body = (settings.max_body_bytes if settings else None) or 64 * 1024
-    app.add_middleware(RequestLimits, max_bytes=max_body)
+    receipt_max = (settings.receipt_max_bytes if settings else None) or 10 * 1024 * 1024
+    # Receipts are files: their requests may carry one, plus the form around it.
+    uploads = (RECEIPT_UPLOAD_PATH, receipt_max + 64 * 1024)
+    app.add_middleware(RequestLimits, max_bytes=max_body, uploads=uploads)
     errors.install(app)
     app.include_router(health.router)
     app.include_router(api.router)

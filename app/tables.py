@@ -169,6 +169,19 @@ class AuditRow(SQLModel, table=True):
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
+class ReceiptRow(SQLModel, table=True):
+    """A receipt for a payment: the file lives on disk under a random name."""
+
+    __tablename__ = "receipt"
+    id: str = Field(default_factory=_id, primary_key=True)
+    payment_id: str = Field(foreign_key="payment.id", index=True)
+    stored_name: str = Field(unique=True)
+    content_type: str  # as found in the file's first bytes, never as the sender named it
+    size_bytes: int
+    uploaded_by: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class WorkshopRow(SQLModel, table=True):
     __tablename__ = "workshop"
     __table_args__ = (

@@ -25,6 +25,7 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "environment": "test",
         "public_url": "http://puljen.test",
         "redis_url": None,
+        "receipts_dir": tmp_path / "receipts",
     }
     values.update(overrides)
     return Settings(**values)

@@ -306,3 +306,71 @@ def test_exports_open_in_danish_excel(api: Api) -> None:
     assert audit_csv.status_code == 200 and "round.phase" in audit_csv.content.decode("utf-8-sig")
     odd = api.call("GET", f"/api/v1/groups/{group}/ledger.csv?decimal=semicolon", s["fac"])
     assert odd.status_code == 422
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = b"%PDF-1.7\n" + b"x" * 64
+
+
+def test_receipts_are_checked_by_content_stored_under_random_names_and_shown_to_staff(
+    api: Api,
+) -> None:
+    s = _closed_round(api, {"Kursus": 3_000_00})
+    base = f"/api/v1/decisions/{s['decisions']['Kursus']['id']}"
+    api.ok("POST", f"{base}/approve", s["approver"], json={})
+    payment = api.ok(
+        "POST",
+        f"{base}/payments",
+        s["approver"],
+        json={"amount_minor": 3_000_00, "paid_to": "AOF", "method": "card"},
+    )
+    upload = f"/api/v1/payments/{payment['id']}/receipts"
+    photo = api.call("POST", upload, s["approver"], files={"file": ("kvittering.pdf", PNG)})
+    assert photo.status_code == 201 and photo.json()["content_type"] == "image/png"  # not .pdf
+    pdf = api.call("POST", upload, s["approver"], files={"file": ("x.jpg", PDF)})
+    assert pdf.json()["content_type"] == "application/pdf"
+    fake = api.call(
+        "POST", upload, s["approver"], files={"file": ("kvittering.png", b"<script>alert(1)")}
+    )
+    assert fake.status_code == 422 and fake.json()["error"]["field"] == "file"
+    stored = sorted(p.name for p in api.services.settings.receipts_dir.iterdir())
+    assert len(stored) == 2 and not any("kvittering" in name for name in stored)
+
+    shown = api.call("GET", f"/api/v1/receipts/{photo.json()['id']}", s["fac"])
+    assert shown.status_code == 200 and shown.content == PNG
+    assert shown.headers["content-type"] == "image/png"
+    assert shown.headers["x-content-type-options"] == "nosniff"
+    workshop_member = api.join(
+        api.ok(
+            "POST", f"/api/v1/groups/{s['group']['id']}/workshops", s["fac"], json={"title": "W2"}
+        )["code"],
+        "Bo",
+    )
+    assert (
+        api.call("GET", f"/api/v1/receipts/{photo.json()['id']}", workshop_member).status_code
+        == 403
+    )
+    stranger = api.user("x@aalborg.dk", role="approver", organisation_id=_other_org(api))
+    assert api.call("GET", f"/api/v1/receipts/{photo.json()['id']}", stranger).status_code == 404
+
+
+def test_a_receipt_over_ten_megabytes_is_refused_and_nothing_is_kept(api: Api) -> None:
+    s = _closed_round(api, {"Kursus": 3_000_00})
+    base = f"/api/v1/decisions/{s['decisions']['Kursus']['id']}"
+    api.ok("POST", f"{base}/approve", s["approver"], json={})
+    payment = api.ok(
+        "POST",
+        f"{base}/payments",
+        s["approver"],
+        json={"amount_minor": 1_00, "paid_to": "AOF", "method": "card"},
+    )
+    big = PDF + b"x" * (10 * 1024 * 1024)
+    refused = api.call(
+        "POST",
+        f"/api/v1/payments/{payment['id']}/receipts",
+        s["approver"],
+        files={"file": ("big.pdf", big)},
+    )
+    assert refused.status_code in (413, 422)
+    folder = api.services.settings.receipts_dir
+    assert not folder.exists() or list(folder.iterdir()) == []

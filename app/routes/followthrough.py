@@ -6,13 +6,15 @@ import json
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Response, UploadFile
+from fastapi.responses import FileResponse
+from starlette.concurrency import run_in_threadpool
 
 from app import exports
 from app.deliberation.errors import InvalidInput
 from app.deliberation.text import N_
 from app.tables import LedgerEntryRow, PaymentRow
-from app.usecases import audit, decisions
+from app.usecases import audit, decisions, receipts
 from app.usecases.audit import AuditView
 from app.usecases.decisions import DecisionView
 
@@ -231,3 +233,32 @@ def decisions_csv(
     ]
     header = ["id", "title", "status", "funded_kr", "approved_kr", "paid_kr", "reason", "updated"]
     return _csv(exports.document(header, rows, decimal_comma=comma), "decisions.csv")
+
+
+# --- receipts ---------------------------------------------------------------------------
+
+
+@router.post("/payments/{payment_id}/receipts", status_code=201)
+async def add_receipt(
+    payment_id: str, file: UploadFile, services: ServicesDep, actor: ActorDep
+) -> dict[str, Any]:
+    """A photo or PDF of the receipt (≤ 10 MB; its type is told by its content)."""
+    data = await file.read()
+    row = await run_in_threadpool(receipts.add_receipt, services, actor, payment_id, data)
+    return {
+        "id": row.id,
+        "payment_id": row.payment_id,
+        "content_type": row.content_type,
+        "size_bytes": row.size_bytes,
+    }
+
+
+@router.get("/receipts/{receipt_id}")
+def get_receipt(receipt_id: str, services: ServicesDep, actor: ActorDep) -> FileResponse:
+    receipt = receipts.get_receipt(services, actor, receipt_id)
+    return FileResponse(
+        receipt.path,
+        media_type=receipt.row.content_type,
+        filename=f"receipt-{receipt.row.id}{receipts.KINDS[receipt.row.content_type]}",
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
+    )
