@@ -9,12 +9,14 @@ holds each catalog. The ``.po`` files are read directly (no compiled ``.mo`` to 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from gettext import NullTranslations
 from pathlib import Path
 
 from babel import Locale
+from babel.dates import format_date
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency
 
@@ -85,6 +87,11 @@ def negotiate(accept_language: str | None) -> str:
     ordered = [tag for _, tag in sorted(preferred, key=lambda p: -p[0])]
     chosen = Locale.negotiate(ordered, list(LANGUAGES), sep="_")
     return str(chosen) if chosen else DEFAULT_LANGUAGE
+
+
+def format_day(day: date, language: str) -> str:
+    """``12. marts`` in Danish, ``12 March`` in English."""
+    return format_date(day, format="d. MMMM" if language == "da" else "d MMMM", locale=language)
 
 
 def format_money(amount_minor: int, currency: str, language: str) -> str:

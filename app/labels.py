@@ -118,3 +118,54 @@ REASONS_ONE = {
 }
 
 AND = N_("{first} and {second}")
+
+POT_CHART = N_("The pot over time: spent, held for decisions, and available")
+POT_SPENT = N_("Spent")
+POT_HELD = N_("Held for decisions")
+POT_AVAILABLE = N_("Available")
+
+DECISION_STATUSES = {
+    "funded": N_("Waiting for approval"),
+    "approved": N_("Approved"),
+    "rejected": N_("Rejected"),
+    "on_hold": N_("On hold"),
+    "paid": N_("Being paid"),
+    "completed": N_("Done"),
+}
+
+# What became of a funded proposal, in plain words for the group's phones.
+FATES = {
+    "funded": N_("Waiting for the municipality to approve it."),
+    "on_hold": N_("On hold. The caseworker asks: {question}"),
+    "approved": N_("Approved {day}."),
+    "rejected": N_("Not approved: {reason}"),
+    "paid": N_("Being paid: {paid} of {approved} so far."),
+    "completed": N_("Done."),
+    "completed_left": N_("Done. {left} went back to the pot."),
+}
+
+LEDGER_KINDS = {
+    "grant": N_("Money into the pot"),
+    "reserve": N_("Reserved by a round"),
+    "release": N_("Released"),
+    "approve": N_("Approved"),
+    "pay": N_("Paid"),
+    "return": N_("Back in the pot"),
+    "refund": N_("Refunded"),
+    "adjust": N_("Correction"),
+}
+
+PAYMENT_METHODS = {
+    "invoice": N_("Invoice to the supplier"),
+    "reimbursement": N_("Money back to a member"),
+    "card": N_("Card"),
+}
+
+AUDIT_ACTIONS = {
+    "decision.approve": N_("approved"),
+    "decision.reject": N_("rejected"),
+    "decision.hold": N_("put on hold"),
+    "decision.pay": N_("paid"),
+    "decision.complete": N_("completed"),
+    "receipt.add": N_("added a receipt"),
+}

@@ -21,7 +21,17 @@ from app.db import Database
 from app.limits import RequestLimits
 from app.live.hub import LocalHub
 from app.live.rooms import Rooms
-from app.routes import api, console, errors, events, followthrough, health, live, pages
+from app.routes import (
+    api,
+    approvals,
+    console,
+    errors,
+    events,
+    followthrough,
+    health,
+    live,
+    pages,
+)
 from app.security import TokenSigner
 from app.usecases.unit import Services
 
@@ -74,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(events.router)
     app.include_router(pages.router)
     app.include_router(console.router)
+    app.include_router(approvals.router)
     app.include_router(live.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -146,6 +146,8 @@ def _member_live_blocks(snap: Snapshot, stage_changed: bool) -> list[str]:
         blocks.append("proposal_list")
     elif phase == "voting":
         blocks += ["voted", "live_result"]
+    elif phase == "closed":
+        blocks.append("fates")
     return blocks
 
 

@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from app import labels
 from app.deliberation.errors import with_amounts
-from app.i18n import LANGUAGES, format_money, translate, translations
+from app.i18n import LANGUAGES, format_day, format_money, translate, translations
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -42,6 +42,11 @@ def environment(language: str) -> Environment:
         phase_hint=lambda code: _label(language, labels.PHASE_HINTS, code),
         category_text=lambda code: _label(language, labels.CATEGORIES, code),
         method_text=lambda code: _label(language, labels.METHODS, code),
+        status_text=lambda code: _label(language, labels.DECISION_STATUSES, code),
+        payment_method_text=lambda code: _label(language, labels.PAYMENT_METHODS, code),
+        action_text=lambda code: _label(language, labels.AUDIT_ACTIONS, code),
+        kind_text=lambda code: _label(language, labels.LEDGER_KINDS, code),
+        fate_text=lambda decision, currency="DKK": fate_text(decision, currency, language),
         method_how=lambda method, params=None: method_how(method, params or {}, language),
         reason_text=lambda reason, currency="DKK", titles=None: reason_text(
             reason, currency, language, titles
@@ -50,8 +55,26 @@ def environment(language: str) -> Environment:
     env.filters["money"] = lambda minor, currency="DKK": format_money(
         int(minor), currency, language
     )
+    env.filters["day"] = lambda value: format_day(value, language)
     env.filters["iso"] = lambda value: value.isoformat() if isinstance(value, datetime) else ""
     return env
+
+
+def fate_text(decision: Any, currency: str, language: str) -> str:
+    """What became of a funded proposal (a decision row), in one line for the group."""
+    status = str(decision.status)
+    left = decision.approved_minor - decision.paid_minor
+    if status == "completed" and left > 0:
+        status = "completed_left"
+    values = {
+        "question": decision.question,
+        "reason": decision.reason,
+        "day": format_day(decision.updated_at.date(), language),
+        "paid": format_money(decision.paid_minor, currency, language),
+        "approved": format_money(decision.approved_minor, currency, language),
+        "left": format_money(left, currency, language),
+    }
+    return translate(language, labels.FATES[status], values)
 
 
 def method_how(method: str, params: Mapping[str, object], language: str) -> list[str]:

@@ -17,6 +17,7 @@ __all__ = [
     "PhaseChanged",
     "ProposalSubmitted",
     "CommentHidden",
+    "DecisionChanged",
     "LiveResultsChanged",
     "MemberRemoved",
     "ResultPublished",
@@ -91,6 +92,16 @@ class MemberJoined(Event):
     type: ClassVar[str] = "member.joined"
     member_id: str
     members: int
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionChanged(Event):
+    """A caseworker took a step on a funded proposal of this workshop's round."""
+
+    type: ClassVar[str] = "decision.changed"
+    round_id: str
+    decision_id: str
+    status: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from app.deliberation.permissions import Action, Actor, require
 from app.tables import AuditRow, MemberRow, UserRow
@@ -34,12 +35,14 @@ def trail(
         rows = session.exec(
             query.order_by(col(AuditRow.at).desc(), col(AuditRow.id).desc()).limit(limit)
         ).all()
-        ids = {r.actor_id for r in rows}
-        names = {
-            u.id: u.email for u in session.exec(select(UserRow).where(col(UserRow.id).in_(ids)))
-        }
-        names.update(
-            (m.id, m.name)
-            for m in session.exec(select(MemberRow).where(col(MemberRow.id).in_(ids)))
-        )
-        return [AuditView(r, names.get(r.actor_id, r.actor_id)) for r in rows]
+        return named(session, rows)
+
+
+def named(session: Session, rows: Sequence[AuditRow]) -> list[AuditView]:
+    """Entries with their actors' names: users by e-mail, members by display name."""
+    ids = {r.actor_id for r in rows}
+    names = {u.id: u.email for u in session.exec(select(UserRow).where(col(UserRow.id).in_(ids)))}
+    names.update(
+        (m.id, m.name) for m in session.exec(select(MemberRow).where(col(MemberRow.id).in_(ids)))
+    )
+    return [AuditView(r, names.get(r.actor_id, r.actor_id)) for r in rows]

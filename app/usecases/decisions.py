@@ -8,26 +8,31 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from app.clock import utcnow
 from app.deliberation import decisions as rules
 from app.deliberation.decisions import Decision, PaymentMethod, Status, Step
 from app.deliberation.errors import InvalidInput, NotFound
+from app.deliberation.events import DecisionChanged
 from app.deliberation.fields import require_text
 from app.deliberation.permissions import Action, Actor, require
 from app.deliberation.text import N_
 from app.tables import (
+    AuditRow,
     DecisionRow,
     GroupRow,
     LedgerEntryRow,
     OrganisationRow,
     PaymentRow,
     ProposalRow,
+    ReceiptRow,
     RoundRow,
 )
 
 from . import ledger
+from .audit import AuditView, named
 from .unit import Services, unit_of_work
 
 
@@ -139,6 +144,12 @@ def _step(
             after(session, row)
         session.add(row)
         session.flush()
+        round_ = session.get(RoundRow, row.round_id)
+        assert round_ is not None
+        uow.record(  # the group's phones show what became of it, live
+            round_.workshop_id,
+            [DecisionChanged(round_id=row.round_id, decision_id=row.id, status=row.status)],
+        )
         uow.audit(
             actor,
             action,
@@ -267,3 +278,79 @@ def ledger_of(services: Services, actor: Actor, group_id: str) -> Sequence[Ledge
     with services.db.reading() as session:
         _group(session, actor, group_id, Action.VIEW_DECISIONS)
         return ledger.entries(session, group_id)
+
+
+@dataclass(frozen=True)
+class PaymentView:
+    payment: PaymentRow
+    receipts: list[ReceiptRow]
+
+
+@dataclass(frozen=True)
+class DecisionDetail:
+    view: DecisionView
+    group: GroupRow
+    payments: list[PaymentView]
+    timeline: list[AuditView]  # every step, oldest first, with who took it
+
+
+def decision_detail(services: Services, actor: Actor, decision_id: str) -> DecisionDetail:
+    with services.db.reading() as session:
+        row = session.get(DecisionRow, decision_id)
+        if row is None:
+            raise NotFound(N_("There is no such decision."))
+        group = _group(session, actor, row.group_id, Action.VIEW_DECISIONS)
+        proposal = session.get(ProposalRow, row.proposal_id)
+        payments = session.exec(
+            select(PaymentRow)
+            .where(PaymentRow.decision_id == row.id)
+            .order_by(col(PaymentRow.created_at))
+        ).all()
+        receipts = session.exec(
+            select(ReceiptRow).where(col(ReceiptRow.payment_id).in_([p.id for p in payments]))
+        ).all()
+        subjects = [("decision", row.id), *(("payment", p.id) for p in payments)]
+        steps = session.exec(
+            select(AuditRow)
+            .where(
+                or_(
+                    *(
+                        and_(col(AuditRow.subject_type) == kind, col(AuditRow.subject_id) == sid)
+                        for kind, sid in subjects
+                    )
+                )
+            )
+            .order_by(col(AuditRow.at), col(AuditRow.id))
+        ).all()
+        return DecisionDetail(
+            DecisionView(row, proposal.title if proposal else ""),
+            group,
+            [PaymentView(p, [r for r in receipts if r.payment_id == p.id]) for p in payments],
+            named(session, steps),
+        )
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    view: DecisionView
+    group: GroupRow
+
+
+OPEN = ("funded", "on_hold", "approved", "paid")
+
+
+def queue(services: Services, actor: Actor) -> list[QueueItem]:
+    """What awaits an approver across the organisation's groups, oldest first."""
+    require(actor, Action.VIEW_DECISIONS, organisation_id=actor.organisation_id)
+    with services.db.reading() as session:
+        rows = session.exec(
+            select(DecisionRow, ProposalRow.title, GroupRow)
+            .join(ProposalRow, col(ProposalRow.id) == col(DecisionRow.proposal_id))
+            .join(GroupRow, col(GroupRow.id) == col(DecisionRow.group_id))
+            .where(
+                GroupRow.organisation_id == actor.organisation_id,
+                col(DecisionRow.status).in_(OPEN),
+            )
+            .order_by(col(DecisionRow.created_at), col(DecisionRow.id))
+        ).all()
+        return [QueueItem(DecisionView(row, title), group) for row, title, group in rows]

@@ -3,8 +3,8 @@ audience, sent to every connection of that audience."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +14,7 @@ from app.deliberation.errors import NotFound
 from app.deliberation.pots import Balance
 from app.deliberation.text import N_
 from app.tables import (
+    DecisionRow,
     GroupRow,
     MemberRow,
     ResultRow,
@@ -55,6 +56,7 @@ class Snapshot:
     ballots: int
     result: ResultRow | None
     live_result: ResultRow | None = None  # while voting, if the round shows it live
+    fates: Mapping[str, DecisionRow] = field(default_factory=dict)  # by proposal, once closed
 
     @property
     def spotlight(self) -> ProposalCard | None:
@@ -109,6 +111,7 @@ def _snapshot(session: Session, workshop_id: str) -> Snapshot:
     proposals: list[ProposalCard] = []
     ballots = 0
     result = live = None
+    fates: dict[str, DecisionRow] = {}
     if current is not None:
         rows = proposals_of(session, current.id)
         by_proposal = comments_of(session, [p.id for p in rows], names)
@@ -128,6 +131,11 @@ def _snapshot(session: Session, workshop_id: str) -> Snapshot:
         ballots = ballot_count(session, current.id)
         result = session.get(ResultRow, current.id)
         live = live_result(session, current, group.id) if result is None else None
+        if result is not None:
+            fates = {
+                d.proposal_id: d
+                for d in session.exec(select(DecisionRow).where(DecisionRow.round_id == current.id))
+            }
     return Snapshot(
         workshop=workshop,
         group=group,
@@ -139,6 +147,7 @@ def _snapshot(session: Session, workshop_id: str) -> Snapshot:
         ballots=ballots,
         result=result,
         live_result=live,
+        fates=fates,
     )
 
 

@@ -1,0 +1,260 @@
+"""The approver's pages: the queue across groups, a decision with its timeline and its
+actions, receipts, and a group's pot with its ledger and a chart of the pot over time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request, Response, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
+
+from app import labels
+from app.charts import PotPoint, pot_chart
+from app.deliberation.decisions import PaymentMethod
+from app.deliberation.errors import DeliberationError, InvalidInput, NotAuthenticated
+from app.deliberation.permissions import Role
+from app.deliberation.text import N_
+from app.forms import parse_kroner
+from app.i18n import format_money, translate
+from app.tables import UserRow
+from app.usecases import decisions, groups, receipts
+from app.web import render_page
+
+from .browser import CsrfDep, UserDep, page_of, remember_csrf, user_actor
+from .deps import ServicesDep
+from .errors import error_message as message
+
+router = APIRouter(prefix="/f")
+
+
+def _page(
+    request: Request, services: ServicesDep, template: str, status: int = 200, **context: Any
+) -> Response:
+    try:
+        actor = user_actor(services, request)
+    except NotAuthenticated:
+        return RedirectResponse("/f/login", status_code=303)
+    page = page_of(request)
+    with services.db.reading() as session:
+        user = session.get(UserRow, actor.user_id)
+    may_decide = actor.role in (Role.APPROVER, Role.ADMIN)
+    html = render_page(
+        template,
+        page.language,
+        {"csrf": page.csrf, "user": user, "may_decide": may_decide, **context},
+    )
+    return remember_csrf(request, HTMLResponse(html, status_code=status))
+
+
+@router.get("/decisions", response_class=HTMLResponse)
+def queue(request: Request, services: ServicesDep) -> Response:
+    try:
+        items = decisions.queue(services, user_actor(services, request))
+    except NotAuthenticated:
+        return RedirectResponse("/f/login", status_code=303)
+    return _page(request, services, "decisions.html", items=items)
+
+
+def _decision_page(
+    request: Request, services: ServicesDep, decision_id: str, error: str = "", status: int = 200
+) -> Response:
+    try:
+        detail = decisions.decision_detail(services, user_actor(services, request), decision_id)
+    except NotAuthenticated:
+        return RedirectResponse("/f/login", status_code=303)
+    return _page(
+        request,
+        services,
+        "decision.html",
+        status,
+        d=detail,
+        error=error,
+        methods=[m.value for m in PaymentMethod],
+        today=date.today().isoformat(),
+    )
+
+
+@router.get("/decisions/{decision_id}", response_class=HTMLResponse)
+def decision(decision_id: str, request: Request, services: ServicesDep) -> Response:
+    return _decision_page(request, services, decision_id)
+
+
+def _act(
+    request: Request, services: ServicesDep, decision_id: str, step: Callable[[], object]
+) -> Response:
+    """Take a step; back to the decision (PRG), or the page again with the reason it failed."""
+    try:
+        step()
+    except DeliberationError as error:
+        status = {"invalid_input": 422, "not_allowed": 403, "own_proposal": 403}.get(
+            error.code, 409
+        )
+        if error.code == "not_found":
+            status = 404
+        return _decision_page(
+            request, services, decision_id, message(error, page_of(request).language), status
+        )
+    return RedirectResponse(f"/f/decisions/{decision_id}", status_code=303)
+
+
+def _kroner(text: str, field: str) -> int | None:
+    return parse_kroner(text, field) if text.strip() else None
+
+
+@router.post("/decisions/{decision_id}/approve", dependencies=[CsrfDep])
+def approve(
+    decision_id: str,
+    request: Request,
+    services: ServicesDep,
+    actor: UserDep,
+    amount: Annotated[str, Form()] = "",
+) -> Response:
+    return _act(
+        request,
+        services,
+        decision_id,
+        lambda: decisions.approve(services, actor, decision_id, _kroner(amount, "amount_minor")),
+    )
+
+
+@router.post("/decisions/{decision_id}/reject", dependencies=[CsrfDep])
+def reject(
+    decision_id: str,
+    request: Request,
+    services: ServicesDep,
+    actor: UserDep,
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    return _act(
+        request,
+        services,
+        decision_id,
+        lambda: decisions.reject(services, actor, decision_id, reason),
+    )
+
+
+@router.post("/decisions/{decision_id}/hold", dependencies=[CsrfDep])
+def hold(
+    decision_id: str,
+    request: Request,
+    services: ServicesDep,
+    actor: UserDep,
+    question: Annotated[str, Form()] = "",
+) -> Response:
+    return _act(
+        request,
+        services,
+        decision_id,
+        lambda: decisions.hold(services, actor, decision_id, question),
+    )
+
+
+@router.post("/decisions/{decision_id}/pay", dependencies=[CsrfDep])
+def pay(
+    decision_id: str,
+    request: Request,
+    services: ServicesDep,
+    actor: UserDep,
+    amount: Annotated[str, Form()] = "",
+    paid_to: Annotated[str, Form()] = "",
+    method: Annotated[str, Form()] = "",
+    paid_on: Annotated[str, Form()] = "",
+) -> Response:
+    def step() -> object:
+        try:
+            day = date.fromisoformat(paid_on) if paid_on.strip() else None
+        except ValueError:
+            raise InvalidInput(N_("Write the date as YYYY-MM-DD."), field="paid_on") from None
+        return decisions.pay(
+            services,
+            actor,
+            decision_id,
+            amount_minor=parse_kroner(amount, "amount_minor"),
+            paid_to=paid_to,
+            method=method,
+            paid_on=day,
+        )
+
+    return _act(request, services, decision_id, step)
+
+
+@router.post("/decisions/{decision_id}/complete", dependencies=[CsrfDep])
+def complete(
+    decision_id: str,
+    request: Request,
+    services: ServicesDep,
+    actor: UserDep,
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    return _act(
+        request,
+        services,
+        decision_id,
+        lambda: decisions.complete(services, actor, decision_id, note),
+    )
+
+
+@router.post("/payments/{payment_id}/receipts", dependencies=[CsrfDep])
+async def add_receipt(
+    payment_id: str,
+    request: Request,
+    services: ServicesDep,
+    actor: UserDep,
+    file: UploadFile,
+    decision_id: Annotated[str, Form()] = "",
+) -> Response:
+    data = await file.read()
+    return await run_in_threadpool(
+        _act,
+        request,
+        services,
+        decision_id,
+        lambda: receipts.add_receipt(services, actor, payment_id, data),
+    )
+
+
+@router.get("/receipts/{receipt_id}")
+def receipt(receipt_id: str, services: ServicesDep, actor: UserDep) -> FileResponse:
+    found = receipts.get_receipt(services, actor, receipt_id)
+    return FileResponse(
+        found.path,
+        media_type=found.row.content_type,
+        filename=f"receipt-{found.row.id}{receipts.KINDS[found.row.content_type]}",
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
+    )
+
+
+@router.get("/groups/{group_id}/pot", response_class=HTMLResponse)
+def pot(group_id: str, request: Request, services: ServicesDep) -> Response:
+    try:
+        actor = user_actor(services, request)
+    except NotAuthenticated:
+        return RedirectResponse("/f/login", status_code=303)
+    view = groups.get_group(services, actor, group_id)
+    entries = decisions.ledger_of(services, actor, group_id)
+    language = page_of(request).language
+    points = [
+        PotPoint(
+            e.spent_after_minor,
+            e.reserved_after_minor + e.approved_after_minor,
+            e.total_after_minor
+            - e.reserved_after_minor
+            - e.approved_after_minor
+            - e.spent_after_minor,
+        )
+        for e in entries
+    ]
+    chart = pot_chart(
+        points,
+        money=lambda minor: format_money(minor, view.group.currency, language),
+        title=translate(language, labels.POT_CHART),
+        legend=(
+            translate(language, labels.POT_SPENT),
+            translate(language, labels.POT_HELD),
+            translate(language, labels.POT_AVAILABLE),
+        ),
+    )
+    return _page(request, services, "pot.html", group=view, entries=entries, chart=chart)

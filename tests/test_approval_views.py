@@ -1,0 +1,119 @@
+"""The approver's pages and the group's phones after a round: the queue, a decision with its
+actions and timeline, receipts, the pot page with its chart, and what became of it."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+from tests.conftest import Api
+from tests.test_followthrough import PNG, _closed_round
+
+CSRF = "the-token-is-long-enough-1234"
+
+
+def _as(api: Api, token: str) -> None:
+    api.client.cookies.set("puljen_user", token)
+    api.client.cookies.set("puljen_csrf", CSRF)
+
+
+def _form(api: Api, path: str, **fields: Any) -> Any:
+    return api.client.post(
+        path, data={"csrf": CSRF, **fields}, headers={"Accept": "text/html"}, follow_redirects=False
+    )
+
+
+def test_an_approver_works_a_decision_through_in_the_browser(api: Api) -> None:
+    s = _closed_round(api, {"Kørekort": 12_000_00})
+    decision_id = s["decisions"]["Kørekort"]["id"]
+    _as(api, s["approver"])
+    queue = api.client.get("/f/decisions")
+    assert queue.status_code == 200 and "Kørekort" in queue.text
+    assert "Venter på godkendelse" in queue.text
+
+    path = f"/f/decisions/{decision_id}"
+    assert _form(api, f"{path}/approve", amount="11.000").status_code == 303
+    page = api.client.get(path).text
+    assert "Godkendt" in page and "11.000,00" in page
+    paid = _form(
+        api,
+        f"{path}/pay",
+        amount="4.000",
+        paid_to="Køreskolen",
+        method="invoice",
+        paid_on="2026-03-12",
+    )
+    assert paid.status_code == 303
+    page = api.client.get(path).text
+    payment_id = re.search(r'action="/f/payments/([^/]+)/receipts"', page)
+    assert payment_id is not None
+    uploaded = api.client.post(
+        f"/f/payments/{payment_id.group(1)}/receipts",
+        data={"csrf": CSRF, "decision_id": decision_id},
+        files={"file": ("bon.png", PNG, "image/png")},
+        follow_redirects=False,
+    )
+    assert uploaded.status_code == 303
+    page = api.client.get(path).text
+    receipt = re.search(r'href="/f/receipts/([^"]+)"', page)
+    assert receipt is not None and api.client.get(f"/f/receipts/{receipt.group(1)}").content == PNG
+    assert "sagsbehandler@odense.dk godkendte" in page and "betalte" in page  # the timeline
+
+    refused = _form(api, f"{path}/reject", reason="Nej")
+    assert refused.status_code == 409 and 'id="decision-error"' in refused.text
+    too_much = _form(api, f"{path}/pay", amount="7.000,01", paid_to="X", method="card")
+    assert too_much.status_code == 409 and "7.000,00" in too_much.text  # what is left, said
+
+    done = _form(api, f"{path}/complete", note="Bestået")
+    assert done.status_code == 303
+    pot = api.client.get(f"/f/groups/{s['group']['id']}/pot")
+    assert pot.status_code == 200
+    assert pot.text.count('<polygon class="area') == 3 and "<title>Puljen over tid" in pot.text
+    # 50.000 in the pot, 4.000 spent; the 1.000 not approved and the 7.000 not paid are back.
+    assert "Tilbage i puljen" in pot.text and "46.000,00" in pot.text
+
+
+def test_a_facilitator_sees_decisions_but_cannot_act_on_them(api: Api) -> None:
+    s = _closed_round(api, {"Bærbar": 6_000_00})
+    _as(api, s["fac"])
+    page = api.client.get(f"/f/decisions/{s['decisions']['Bærbar']['id']}")
+    assert page.status_code == 200 and "Bærbar" in page.text
+    assert "/approve" not in page.text
+    refused = _form(api, f"/f/decisions/{s['decisions']['Bærbar']['id']}/approve")
+    assert refused.status_code == 403
+
+
+def test_the_groups_phones_show_what_became_of_each_funded_proposal_live(api: Api) -> None:
+    s = _closed_round(api, {"Kursus": 3_000_00})
+    with api.services.db.reading() as session:
+        from sqlmodel import select
+
+        from app.tables import MemberRow, WorkshopRow
+
+        member = session.exec(select(MemberRow)).first()
+        workshop = session.exec(select(WorkshopRow)).first()
+    assert member is not None and workshop is not None
+    token = api.ok("POST", "/api/v1/join", json={"code": workshop.code, "name": "Eva"})["token"]
+    phone = {"cookie": f"puljen_member={token}"}
+    with api.client.websocket_connect(f"/ws/live/{workshop.id}", headers=phone) as ws:
+        first = ws.receive_text()
+        assert "Venter på, at kommunen godkender det." in first
+        ws.receive_text()
+        time.sleep(0.3)
+        base = f"/api/v1/decisions/{s['decisions']['Kursus']['id']}"
+        api.ok("POST", f"{base}/hold", s["approver"], json={"question": "Hvornår starter det?"})
+        pushed = ws.receive_text()
+        assert 'id="fates"' in pushed and "Sagsbehandleren spørger: Hvornår starter det?" in pushed
+        api.ok("POST", f"{base}/approve", s["approver"], json={})
+        api.ok(
+            "POST",
+            f"{base}/payments",
+            s["approver"],
+            json={"amount_minor": 2_400_00, "paid_to": "AOF", "method": "card"},
+        )
+        api.ok("POST", f"{base}/complete", s["approver"], json={})
+        last = ws.receive_text()
+        while "Færdig" not in last:
+            last = ws.receive_text()
+    assert "Færdig. 600,00\xa0kr. gik tilbage til puljen." in last
