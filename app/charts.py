@@ -31,7 +31,7 @@ def pot_chart(
     if not points:
         return ""
     top = max(p.spent_minor + p.held_minor + p.available_minor for p in points) or 1
-    left, right, up, down = 8, 8, 8, 24
+    left, right, up, down = 8, 160, 8, 24
     plot_w, plot_h = width - left - right, height - up - down
     steps = max(len(points) - 1, 1)
 
@@ -61,6 +61,7 @@ def pot_chart(
     return (
         f'<svg class="pot-chart" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(title)}"><title>{escape(title)}</title>'
-        f'<text class="scale" x="{left}" y="{up + 12}">{escape(money(top))}</text>'
-        f"{''.join(shapes)}{keys}</svg>"
+        f"{''.join(shapes)}{keys}"
+        f'<text class="scale" x="{width - right}" y="{up + 12}" text-anchor="end">'
+        f"{escape(money(top))}</text></svg>"
     )

@@ -252,7 +252,7 @@ def pay(
         decision_id,
         lambda d, who, _above: rules.pay(d, who, amount_minor),
         "decision.pay",
-        note=f"{to} ({how.value})",
+        note=to,
         after=record,
     )
     return view, payment
