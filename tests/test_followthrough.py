@@ -13,7 +13,7 @@ from sqlmodel import select
 from app.db import Database
 from app.deliberation.pots import Balance, EntryKind
 from app.tables import DecisionRow, LedgerEntryRow
-from app.usecases import accounts, decisions
+from app.usecases import accounts, decisions, rounds
 from tests.conftest import Api
 from tests.test_concurrency import collide
 
@@ -172,10 +172,11 @@ def test_two_approvers_paying_the_same_decision_at_once_never_pay_more_than_appr
     assert [e["seq"] for e in entries] == list(range(1, len(entries) + 1))
 
 
-def test_twenty_releases_and_reserves_at_once_keep_the_ledger_exact(api: Api) -> None:
+def test_twenty_releases_and_four_reserves_at_once_keep_the_ledger_exact(api: Api) -> None:
     amounts = {f"Forslag {i}": (i + 1) * 100_00 for i in range(20)}
     s = _closed_round(api, amounts, pot=100_000_00)
     actor = accounts.authenticate(api.services, s["approver"])
+    facilitator = accounts.authenticate(api.services, s["fac"])
     engines: list[Database] = []
 
     def svc() -> Any:
@@ -189,11 +190,25 @@ def test_twenty_releases_and_reserves_at_once_keep_the_ledger_exact(api: Api) ->
     def refuse(decision_id: str) -> Callable[[], Any]:
         return lambda: decisions.reject(svc(), actor, decision_id, "Nej tak")
 
-    # Half are approved in half (the rest released), half rejected (all released).
+    def close(round_id: str) -> Callable[[], Any]:
+        return lambda: rounds.move_phase(svc(), facilitator, round_id, phase="closed")
+
+    # Half are approved in half (the rest released), half rejected (all released) ...
     calls = [
         halve(s["decisions"][title]["id"], amount) if i % 2 else refuse(s["decisions"][title]["id"])
         for i, (title, amount) in enumerate(amounts.items())
     ]
+    # ... while four other workshops of the group close rounds that reserve 1.000 kr. each.
+    for n in range(4):
+        other = api.workshop(s["fac"], s["group"]["id"])
+        member = api.join(other["code"], f"M{n}")
+        round_id = api.round(s["fac"], other["id"], budget_minor=1_000_00)["id"]
+        api.phase(s["fac"], round_id, "proposing")
+        proposal = api.propose(member, round_id, "Buskort", 1_000_00)
+        api.phase(s["fac"], round_id, "discussing")
+        api.phase(s["fac"], round_id, "voting")
+        api.vote(member, round_id, [proposal])
+        calls.append(close(round_id))
     outcomes = collide(*calls)
     for engine in engines:
         engine.dispose()
@@ -202,10 +217,10 @@ def test_twenty_releases_and_reserves_at_once_keep_the_ledger_exact(api: Api) ->
     pot = _pot(api, s)
     assert pot == {
         "total_minor": 100_000_00,
-        "reserved_minor": 0,
+        "reserved_minor": 4_000_00,
         "approved_minor": approved,
         "spent_minor": 0,
-        "available_minor": 100_000_00 - approved,
+        "available_minor": 100_000_00 - approved - 4_000_00,
     }
     with api.services.db.reading() as session:
         entries = session.exec(
@@ -374,3 +389,47 @@ def test_a_receipt_over_ten_megabytes_is_refused_and_nothing_is_kept(api: Api) -
     assert refused.status_code in (413, 422)
     folder = api.services.settings.receipts_dir
     assert not folder.exists() or list(folder.iterdir()) == []
+
+
+def test_an_administrator_corrects_a_pot_with_a_reason(api: Api) -> None:
+    s = _closed_round(api, {"Kursus": 3_000_00})
+    admin = api.user("admin@odense.dk", role="admin")
+    path = f"/api/v1/groups/{s['group']['id']}/adjustments"
+    assert (
+        api.call("POST", path, s["approver"], json={"amount_minor": 100, "reason": "x"}).status_code
+        == 403
+    )
+    no_reason = api.call("POST", path, admin, json={"amount_minor": 100, "reason": " "})
+    assert no_reason.status_code == 422 and no_reason.json()["error"]["field"] == "reason"
+    too_far = api.call("POST", path, admin, json={"amount_minor": -47_000_01, "reason": "Fejl"})
+    assert too_far.status_code == 409 and too_far.json()["error"]["code"] == "pot_overspent"
+    entry = api.ok("POST", path, admin, json={"amount_minor": -2_000_00, "reason": "Tastefejl"})
+    assert entry["kind"] == "adjust" and entry["note"] == "Tastefejl"
+    assert _pot(api, s)["total_minor"] == 48_000_00
+    assert api.ok("GET", "/api/v1/audit", admin)[0]["action"] == "pot.adjust"
+
+
+def test_above_the_organisations_threshold_two_approvers_must_agree(api: Api) -> None:
+    s = _closed_round(api, {"Kørekort": 12_000_00})
+    admin = api.user("admin@odense.dk", role="admin")
+    settings = {"second_approver_above_minor": 10_000_00}
+    assert (
+        api.call("PUT", "/api/v1/organisation/settings", s["approver"], json=settings).status_code
+        == 403
+    )
+    assert api.ok("PUT", "/api/v1/organisation/settings", admin, json=settings) == settings
+    base = f"/api/v1/decisions/{s['decisions']['Kørekort']['id']}"
+    first = api.ok("POST", f"{base}/approve", s["approver"], json={})
+    assert first["status"] == "funded" and first["approvals"] == 1
+    assert _pot(api, s)["approved_minor"] == 0  # nothing moves on one approval
+    again = api.call("POST", f"{base}/approve", s["approver"], json={})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "second_approver_needed"
+    second = api.user("sagsbehandler2@odense.dk", role="approver")
+    done = api.ok("POST", f"{base}/approve", second, json={})
+    assert done["status"] == "approved" and _pot(api, s)["approved_minor"] == 12_000_00
+    detail = api.ok("GET", base, s["fac"])
+    assert [step["action"] for step in detail["timeline"]] == ["decision.approve"] * 2
+    assert {step["actor"] for step in detail["timeline"]} == {
+        "sagsbehandler@odense.dk",
+        "sagsbehandler2@odense.dk",
+    }

@@ -41,6 +41,7 @@ class Action(enum.StrEnum):
     VIEW_DECISIONS = "view_decisions"  # what became of funded proposals, and the ledger
     DECIDE = "decide"  # approve, reject, hold, pay, complete
     VIEW_AUDIT = "view_audit"  # the organisation's audit trail
+    ADMINISTER = "administer"  # corrections to a pot, the organisation's settings
 
 
 _FACILITATING = frozenset({Role.FACILITATOR, Role.ADMIN})
@@ -60,6 +61,7 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.VIEW_DECISIONS: frozenset({Role.FACILITATOR, Role.APPROVER, Role.ADMIN}),
     Action.DECIDE: frozenset({Role.APPROVER, Role.ADMIN}),
     Action.VIEW_AUDIT: frozenset({Role.FACILITATOR, Role.APPROVER, Role.ADMIN}),
+    Action.ADMINISTER: frozenset({Role.ADMIN}),
 }
 
 

@@ -121,6 +121,39 @@ def complete(
     return _decision(decisions.complete(services, actor, decision_id, body.note))
 
 
+@router.get("/decisions/{decision_id}")
+def get_decision(decision_id: str, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
+    """A decision with its payments, their receipts and its timeline (oldest first)."""
+    detail = decisions.decision_detail(services, actor, decision_id)
+    return {
+        **_decision(detail.view),
+        "group_id": detail.group.id,
+        "payments": [
+            {**_payment(p.payment), "receipts": [r.id for r in p.receipts]} for p in detail.payments
+        ],
+        "timeline": [_audit(step) for step in detail.timeline],
+    }
+
+
+@router.post("/groups/{group_id}/adjustments", status_code=201)
+def adjust(
+    group_id: str, body: schemas.AdjustmentBody, services: ServicesDep, actor: ActorDep
+) -> dict[str, Any]:
+    """An administrator's correction of the pot's total (signed øre), with a reason."""
+    row = decisions.adjust(
+        services, actor, group_id, amount_minor=body.amount_minor, reason=body.reason
+    )
+    return _entry(row)
+
+
+@router.put("/organisation/settings")
+def organisation_settings(
+    body: schemas.OrganisationSettingsBody, services: ServicesDep, actor: ActorDep
+) -> dict[str, Any]:
+    row = decisions.set_second_approver_threshold(services, actor, body.second_approver_above_minor)
+    return {"second_approver_above_minor": row.second_approver_above_minor}
+
+
 @router.get("/groups/{group_id}/ledger")
 def ledger(group_id: str, services: ServicesDep, actor: ActorDep) -> list[dict[str, Any]]:
     return [_entry(row) for row in decisions.ledger_of(services, actor, group_id)]

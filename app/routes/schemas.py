@@ -94,3 +94,12 @@ class PaymentBody(Body):
 
 class CompleteBody(Body):
     note: StrictStr = ""
+
+
+class AdjustmentBody(Body):
+    amount_minor: StrictInt
+    reason: StrictStr
+
+
+class OrganisationSettingsBody(Body):
+    second_approver_above_minor: StrictInt | None = None

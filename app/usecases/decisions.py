@@ -18,6 +18,7 @@ from app.deliberation.errors import InvalidInput, NotFound
 from app.deliberation.events import DecisionChanged
 from app.deliberation.fields import require_text
 from app.deliberation.permissions import Action, Actor, require
+from app.deliberation.pots import EntryKind
 from app.deliberation.text import N_
 from app.tables import (
     AuditRow,
@@ -354,3 +355,58 @@ def queue(services: Services, actor: Actor) -> list[QueueItem]:
             .order_by(col(DecisionRow.created_at), col(DecisionRow.id))
         ).all()
         return [QueueItem(DecisionView(row, title), group) for row, title, group in rows]
+
+
+def adjust(
+    services: Services, actor: Actor, group_id: str, *, amount_minor: int, reason: str
+) -> LedgerEntryRow:
+    """An administrator's correction of a pot's total (signed), with the reason why."""
+    why = require_text("reason", reason, maximum=rules.REASON_MAX)
+    if isinstance(amount_minor, bool) or not isinstance(amount_minor, int) or amount_minor == 0:
+        raise InvalidInput(
+            N_("A correction is a whole number of øre, not zero."), field="amount_minor"
+        )
+    with unit_of_work(services) as uow:
+        group = _group(uow.session, actor, group_id, Action.ADMINISTER)
+        ledger.lock_pot(uow.session, group.id)
+        before = ledger.balance(uow.session, group.id)
+        after = ledger.append(
+            uow.session,
+            group.id,
+            [ledger.Posting(EntryKind.ADJUST, amount_minor, note=why)],
+            actor=actor.user_id or "",
+        )
+        uow.audit(
+            actor,
+            "pot.adjust",
+            ("group", group.id),
+            before={"total_minor": before.total_minor},
+            after={"total_minor": after.total_minor, "reason": why},
+        )
+        return ledger.entries(uow.session, group.id)[-1]
+
+
+def set_second_approver_threshold(
+    services: Services, actor: Actor, above_minor: int | None
+) -> OrganisationRow:
+    """Above this amount two different approvers must approve (``None``: one is enough)."""
+    if above_minor is not None and (
+        isinstance(above_minor, bool) or not isinstance(above_minor, int) or above_minor < 0
+    ):
+        raise InvalidInput(
+            N_("The amount must be zero or more."), field="second_approver_above_minor"
+        )
+    require(actor, Action.ADMINISTER, organisation_id=actor.organisation_id)
+    with unit_of_work(services) as uow:
+        organisation = uow.session.get(OrganisationRow, actor.organisation_id)
+        assert organisation is not None
+        uow.audit(
+            actor,
+            "organisation.settings",
+            ("organisation", organisation.id),
+            before={"second_approver_above_minor": organisation.second_approver_above_minor},
+            after={"second_approver_above_minor": above_minor},
+        )
+        organisation.second_approver_above_minor = above_minor
+        uow.session.add(organisation)
+        return organisation
