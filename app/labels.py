@@ -167,5 +167,6 @@ AUDIT_ACTIONS = {
     "decision.hold": N_("put on hold"),
     "decision.pay": N_("paid"),
     "decision.complete": N_("completed"),
+    "decision.refund": N_("recorded money coming back"),
     "receipt.add": N_("added a receipt"),
 }

@@ -117,3 +117,19 @@ def test_the_groups_phones_show_what_became_of_each_funded_proposal_live(api: Ap
         while "Færdig" not in last:
             last = ws.receive_text()
     assert "Færdig. 600,00\xa0kr. gik tilbage til puljen." in last
+
+
+def test_the_audit_trail_page_shows_every_step_newest_first(api: Api) -> None:
+    s = _closed_round(api, {"Bærbar": 6_000_00})
+    api.ok(
+        "POST",
+        f"/api/v1/decisions/{s['decisions']['Bærbar']['id']}/reject",
+        s["approver"],
+        json={"reason": "For dyr."},
+    )
+    _as(api, s["fac"])
+    page = api.client.get("/f/audit")
+    assert page.status_code == 200 and "Logbog" in page.text
+    first_row = page.text.index("<tbody>")
+    assert page.text.index("decision.reject", first_row) < page.text.index("round.phase", first_row)
+    assert "sagsbehandler@odense.dk" in page.text

@@ -433,3 +433,20 @@ def test_above_the_organisations_threshold_two_approvers_must_agree(api: Api) ->
         "sagsbehandler@odense.dk",
         "sagsbehandler2@odense.dk",
     }
+
+
+def test_money_that_comes_back_after_completion_is_recorded_as_a_refund(api: Api) -> None:
+    s = _closed_round(api, {"Kursus": 3_000_00})
+    base = f"/api/v1/decisions/{s['decisions']['Kursus']['id']}"
+    api.ok("POST", f"{base}/approve", s["approver"], json={})
+    payment = {"amount_minor": 3_000_00, "paid_to": "AOF", "method": "invoice"}
+    api.ok("POST", f"{base}/payments", s["approver"], json=payment)
+    early = api.call("POST", f"{base}/refunds", s["approver"], json={"amount_minor": 100})
+    assert early.status_code == 409 and early.json()["error"]["code"] == "wrong_status"
+    api.ok("POST", f"{base}/complete", s["approver"], json={})
+    back = api.ok(
+        "POST", f"{base}/refunds", s["approver"], json={"amount_minor": 1_000_00, "note": "Aflyst"}
+    )
+    assert back["paid_minor"] == 2_000_00 and back["status"] == "completed"
+    assert _pot(api, s)["spent_minor"] == 2_000_00
+    assert _pot(api, s)["available_minor"] == 48_000_00

@@ -35,6 +35,7 @@ __all__ = [
     "complete",
     "hold",
     "pay",
+    "refund",
     "reject",
 ]
 
@@ -181,6 +182,29 @@ def complete(decision: Decision, actor: str) -> Step:
     unspent = decision.approved_minor - decision.paid_minor
     done = replace(decision, status=Status.COMPLETED)
     return Step(done, ((EntryKind.RETURN, unspent),) if unspent else ())
+
+
+def refund(decision: Decision, actor: str, amount_minor: int) -> Step:
+    """Money paid out came back after the decision was completed (a course cancelled, a
+    deposit returned): it is available in the pot again, and counts as not spent."""
+    _must_be(
+        decision, frozenset({Status.COMPLETED}), N_("Only a completed decision can be refunded.")
+    )
+    if isinstance(amount_minor, bool) or not isinstance(amount_minor, int) or amount_minor <= 0:
+        raise InvalidInput(N_("The amount must be above zero."), field="amount_minor")
+    if amount_minor > decision.paid_minor:
+        raise Conflict(
+            N_("Only {paid} was paid out, so no more can come back."),
+            code="over_paid",
+            field="amount_minor",
+            params={"paid_minor": decision.paid_minor},
+        )
+    back = replace(
+        decision,
+        paid_minor=decision.paid_minor - amount_minor,
+        approved_minor=decision.approved_minor - amount_minor,
+    )
+    return Step(back, ((EntryKind.REFUND, amount_minor),))
 
 
 def _require_words(field: str, text: str, message: str) -> str:

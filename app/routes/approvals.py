@@ -20,7 +20,7 @@ from app.deliberation.text import N_
 from app.forms import parse_kroner
 from app.i18n import format_money, translate
 from app.tables import UserRow
-from app.usecases import decisions, groups, receipts
+from app.usecases import audit, decisions, groups, receipts
 from app.web import render_page
 
 from .browser import CsrfDep, UserDep, page_of, remember_csrf, user_actor
@@ -47,6 +47,15 @@ def _page(
         {"csrf": page.csrf, "user": user, "may_decide": may_decide, **context},
     )
     return remember_csrf(request, HTMLResponse(html, status_code=status))
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(request: Request, services: ServicesDep) -> Response:
+    try:
+        entries = audit.trail(services, user_actor(services, request), limit=500)
+    except NotAuthenticated:
+        return RedirectResponse("/f/login", status_code=303)
+    return _page(request, services, "audit.html", entries=entries)
 
 
 @router.get("/decisions", response_class=HTMLResponse)
@@ -194,6 +203,25 @@ def complete(
         services,
         decision_id,
         lambda: decisions.complete(services, actor, decision_id, note),
+    )
+
+
+@router.post("/decisions/{decision_id}/refund", dependencies=[CsrfDep])
+def refund(
+    decision_id: str,
+    request: Request,
+    services: ServicesDep,
+    actor: UserDep,
+    amount: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    return _act(
+        request,
+        services,
+        decision_id,
+        lambda: decisions.refund(
+            services, actor, decision_id, parse_kroner(amount, "amount_minor"), note
+        ),
     )
 
 

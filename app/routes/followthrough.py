@@ -154,6 +154,14 @@ def organisation_settings(
     return {"second_approver_above_minor": row.second_approver_above_minor}
 
 
+@router.post("/decisions/{decision_id}/refunds")
+def refund(
+    decision_id: str, body: schemas.RefundBody, services: ServicesDep, actor: ActorDep
+) -> dict[str, Any]:
+    """Money paid out came back after completion: available in the pot again."""
+    return _decision(decisions.refund(services, actor, decision_id, body.amount_minor, body.note))
+
+
 @router.get("/groups/{group_id}/ledger")
 def ledger(group_id: str, services: ServicesDep, actor: ActorDep) -> list[dict[str, Any]]:
     return [_entry(row) for row in decisions.ledger_of(services, actor, group_id)]

@@ -103,3 +103,8 @@ class AdjustmentBody(Body):
 
 class OrganisationSettingsBody(Body):
     second_approver_above_minor: StrictInt | None = None
+
+
+class RefundBody(Body):
+    amount_minor: StrictInt
+    note: StrictStr = ""

@@ -259,6 +259,19 @@ def pay(
     return view, payment
 
 
+def refund(
+    services: Services, actor: Actor, decision_id: str, amount_minor: int, note: str = ""
+) -> DecisionView:
+    return _step(
+        services,
+        actor,
+        decision_id,
+        lambda d, who, _above: rules.refund(d, who, amount_minor),
+        "decision.refund",
+        note=note[:200],
+    )
+
+
 def complete(services: Services, actor: Actor, decision_id: str, note: str = "") -> DecisionView:
     def keep(session: Session, row: DecisionRow) -> None:
         row.note = require_text("note", note, maximum=rules.REASON_MAX, required=False)

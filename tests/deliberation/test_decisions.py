@@ -57,6 +57,21 @@ def test_completing_with_nothing_paid_returns_it_all() -> None:
     assert _pot(approved, done).available_minor == 50_000_00
 
 
+def test_money_that_comes_back_after_completion_is_available_again() -> None:
+    approved = decisions.approve(FUNDED, "anna")
+    paid = decisions.pay(approved.decision, "anna", 10_000_00)
+    done = decisions.complete(paid.decision, "anna")
+    with pytest.raises(Conflict) as too_much:
+        decisions.refund(done.decision, "anna", 10_000_01)
+    assert too_much.value.code == "over_paid"
+    back = decisions.refund(done.decision, "anna", 2_500_00)
+    assert back.decision.paid_minor == 7_500_00 and back.postings == ((EntryKind.REFUND, 2_500_00),)
+    pot = _pot(approved, paid, done, back)
+    assert pot.spent_minor == 7_500_00 and pot.available_minor == 42_500_00
+    with pytest.raises(Conflict):
+        decisions.refund(paid.decision, "anna", 100)  # not before it is completed
+
+
 def test_rejecting_needs_a_reason_and_releases_the_reservation() -> None:
     with pytest.raises(InvalidInput) as caught:
         decisions.reject(FUNDED, "anna", "   ")
@@ -161,7 +176,7 @@ def test_an_illegal_step_is_refused(status: Status, action: str) -> None:
 @given(
     st.lists(
         st.tuples(
-            st.sampled_from(["approve", "reject", "hold", "pay", "complete"]),
+            st.sampled_from(["approve", "reject", "hold", "pay", "complete", "refund"]),
             st.integers(min_value=1, max_value=13_000_00),
             st.sampled_from(["anna", "bo", "ulla"]),
         ),
@@ -182,6 +197,8 @@ def test_whatever_is_tried_the_money_adds_up(
                 )
             elif action == "pay":
                 step = decisions.pay(decision, actor, amount)
+            elif action == "refund":
+                step = decisions.refund(decision, actor, amount)
             else:
                 step = _do(decision, action)
         except (Conflict, InvalidInput, NotAllowed):
