@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import enum
 import unicodedata
+from typing import TypeVar
 
 from .errors import InvalidInput
 from .text import N_
@@ -43,3 +45,17 @@ def require_amount(field: str, value: int, *, maximum: int | None = None) -> int
             params={"maximum_minor": maximum},
         )
     return value
+
+
+Choice = TypeVar("Choice", bound=enum.Enum)
+
+
+def require_choice(field: str, value: object, choices: type[Choice], message: str) -> Choice:
+    """``value`` as one of ``choices``, or InvalidInput naming ``field`` and listing them
+    (``message`` has a ``{choices}`` placeholder)."""
+    try:
+        return choices(value)
+    except ValueError:
+        raise InvalidInput(
+            message, field=field, params={"choices": ", ".join(str(c.value) for c in choices)}
+        ) from None

@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass
 
 from .errors import InvalidInput
-from .fields import require_amount, require_text
+from .fields import require_amount, require_choice, require_text
 from .text import N_
 
 __all__ = [
@@ -75,14 +75,9 @@ def validate_proposal(
             field="amount_minor",
             params={"budget_minor": budget_minor},
         )
-    try:
-        clean_category = Category(category)
-    except ValueError:
-        raise InvalidInput(
-            N_("Choose a category: {choices}."),
-            field="category",
-            params={"choices": ", ".join(c.value for c in Category)},
-        ) from None
+    clean_category = require_choice(
+        "category", category, Category, N_("Choose a category: {choices}.")
+    )
     return ProposalDraft(
         title=clean_title,
         description=clean_description,

@@ -26,6 +26,7 @@ from app.web import render_page
 from .browser import CsrfDep, UserDep, page_of, remember_csrf, user_actor
 from .deps import ServicesDep
 from .errors import error_message as message
+from .followthrough import receipt_file
 
 router = APIRouter(prefix="/f")
 
@@ -246,13 +247,7 @@ async def add_receipt(
 
 @router.get("/receipts/{receipt_id}")
 def receipt(receipt_id: str, services: ServicesDep, actor: UserDep) -> FileResponse:
-    found = receipts.get_receipt(services, actor, receipt_id)
-    return FileResponse(
-        found.path,
-        media_type=found.row.content_type,
-        filename=f"receipt-{found.row.id}{receipts.KINDS[found.row.content_type]}",
-        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
-    )
+    return receipt_file(receipts.get_receipt(services, actor, receipt_id))
 
 
 @router.get("/groups/{group_id}/pot", response_class=HTMLResponse)

@@ -296,7 +296,11 @@ async def add_receipt(
 
 @router.get("/receipts/{receipt_id}")
 def get_receipt(receipt_id: str, services: ServicesDep, actor: ActorDep) -> FileResponse:
-    receipt = receipts.get_receipt(services, actor, receipt_id)
+    return receipt_file(receipts.get_receipt(services, actor, receipt_id))
+
+
+def receipt_file(receipt: receipts.Receipt) -> FileResponse:
+    """A receipt as a download: its checked type, never sniffed again, never cached."""
     return FileResponse(
         receipt.path,
         media_type=receipt.row.content_type,

@@ -16,7 +16,7 @@ from app.deliberation import decisions as rules
 from app.deliberation.decisions import Decision, PaymentMethod, Status, Step
 from app.deliberation.errors import InvalidInput, NotFound
 from app.deliberation.events import DecisionChanged
-from app.deliberation.fields import require_text
+from app.deliberation.fields import require_choice, require_text
 from app.deliberation.permissions import Action, Actor, require
 from app.deliberation.pots import EntryKind
 from app.deliberation.text import N_
@@ -227,14 +227,7 @@ def pay(
 ) -> tuple[DecisionView, PaymentRow]:
     """Record a payment (to whom, how, when); all together never exceed the approved."""
     to = require_text("paid_to", paid_to, maximum=200)
-    try:
-        how = PaymentMethod(method)
-    except ValueError:
-        raise InvalidInput(
-            N_("Choose how it was paid: {choices}."),
-            field="method",
-            params={"choices": ", ".join(m.value for m in PaymentMethod)},
-        ) from None
+    how = require_choice("method", method, PaymentMethod, N_("Choose how it was paid: {choices}."))
     payment = PaymentRow(
         decision_id=decision_id,
         amount_minor=amount_minor,

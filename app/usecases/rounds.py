@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from app.clock import utcnow
 from app.deliberation import pabulib
 from app.deliberation.ballots import parse_ballot
-from app.deliberation.errors import Conflict, InvalidInput, NotFound
+from app.deliberation.errors import Conflict, NotFound
 from app.deliberation.events import (
     BallotsChanged,
     CommentAdded,
@@ -23,7 +23,7 @@ from app.deliberation.events import (
     ResultPublished,
     RoundCreated,
 )
-from app.deliberation.fields import require_amount, require_text
+from app.deliberation.fields import require_amount, require_choice, require_text
 from app.deliberation.interop import round_as_instance
 from app.deliberation.methods import Method, parse_method, validate_params
 from app.deliberation.permissions import Action, Actor, require
@@ -169,14 +169,7 @@ def set_show_live(services: Services, actor: Actor, round_id: str, *, show_live:
 
 def move_phase(services: Services, actor: Actor, round_id: str, *, phase: str) -> RoundRow:
     """Move the round one phase on; moving to ``closed`` also publishes its result."""
-    try:
-        target = Phase(phase)
-    except ValueError:
-        raise InvalidInput(
-            N_("Unknown phase. The phases are: {choices}."),
-            field="phase",
-            params={"choices": ", ".join(p.value for p in Phase)},
-        ) from None
+    target = require_choice("phase", phase, Phase, N_("Unknown phase. The phases are: {choices}."))
     with unit_of_work(services) as uow:
         round_, workshop = _locked_round(uow, actor, round_id, Action.MANAGE_WORKSHOP)
         before = round_.phase
