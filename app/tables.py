@@ -133,6 +133,10 @@ class DecisionRow(SQLModel, table=True):
     paid_minor: int = Field(default=0, sa_type=BigInteger)
     proposed_by: str | None = None  # the user who proposed it, if a user did
     approvals: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # What the first of two approvers approved; nothing is approved until the second agrees.
+    pending_minor: int = Field(
+        default=0, sa_type=BigInteger, sa_column_kwargs={"server_default": "0"}
+    )
     reason: str = ""  # why it was rejected
     question: str = ""  # what the approver asked the group
     note: str = ""  # said when it was completed

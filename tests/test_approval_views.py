@@ -133,3 +133,26 @@ def test_the_audit_trail_page_shows_every_step_newest_first(api: Api) -> None:
     first_row = page.text.index("<tbody>")
     assert page.text.index("decision.reject", first_row) < page.text.index("round.phase", first_row)
     assert "sagsbehandler@odense.dk" in page.text
+
+
+def test_the_pages_exports_work_with_the_pages_login(api: Api) -> None:
+    s = _closed_round(api, {"Bærbar": 6_000_00})
+    _as(api, s["fac"])
+    for path in (
+        f"/f/groups/{s['group']['id']}/ledger.csv",
+        f"/f/groups/{s['group']['id']}/decisions.csv",
+        "/f/audit.csv",
+    ):
+        answer = api.client.get(path)
+        assert answer.status_code == 200, path
+        assert answer.content.startswith("\ufeff".encode()) and b";" in answer.content
+
+
+def test_text_a_person_types_is_cleaned_before_it_reaches_the_ledger(api: Api) -> None:
+    s = _closed_round(api, {"Bærbar": 6_000_00})
+    _as(api, s["approver"])
+    decision_id = s["decisions"]["Bærbar"]["id"]
+    rejected = _form(api, f"/f/decisions/{decision_id}/reject", reason="Nej\x00 tak\u202e")
+    assert rejected.status_code == 303
+    entries = api.ok("GET", f"/api/v1/groups/{s['group']['id']}/ledger", s["fac"])
+    assert entries[-1]["note"] == "Nej tak"

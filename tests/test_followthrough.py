@@ -450,3 +450,42 @@ def test_money_that_comes_back_after_completion_is_recorded_as_a_refund(api: Api
     assert back["paid_minor"] == 2_000_00 and back["status"] == "completed"
     assert _pot(api, s)["spent_minor"] == 2_000_00
     assert _pot(api, s)["available_minor"] == 48_000_00
+
+
+def test_odd_values_get_a_clear_answer_not_a_500(api: Api) -> None:
+    s = _closed_round(api, {"Kursus": 3_000_00})
+    admin = api.user("admin@odense.dk", role="admin")
+    naive = api.call("GET", "/api/v1/audit?before=2030-01-01T00:00:00", s["fac"])
+    assert naive.status_code == 200 and naive.json()
+    huge = api.call(
+        "POST",
+        f"/api/v1/groups/{s['group']['id']}/adjustments",
+        admin,
+        json={"amount_minor": 10**20, "reason": "x"},
+    )
+    assert huge.status_code == 422
+    threshold = api.call(
+        "PUT", "/api/v1/organisation/settings", admin, json={"second_approver_above_minor": 2**63}
+    )
+    assert threshold.status_code == 422
+
+
+def test_nobody_outside_the_decision_can_make_the_server_write_a_receipt(api: Api) -> None:
+    s = _closed_round(api, {"Kursus": 3_000_00})
+    base = f"/api/v1/decisions/{s['decisions']['Kursus']['id']}"
+    api.ok("POST", f"{base}/approve", s["approver"], json={})
+    payment = api.ok(
+        "POST",
+        f"{base}/payments",
+        s["approver"],
+        json={"amount_minor": 1_00, "paid_to": "AOF", "method": "card"},
+    )
+    refused = api.call(
+        "POST",
+        f"/api/v1/payments/{payment['id']}/receipts",
+        s["fac"],
+        files={"file": ("a.pdf", PDF)},
+    )
+    assert refused.status_code == 403
+    folder = api.services.settings.receipts_dir
+    assert not folder.exists() or list(folder.iterdir()) == []

@@ -65,6 +65,7 @@ class Decision:
     paid_minor: int = 0
     proposed_by: str | None = None  # the user who proposed it, if a user did
     approvals: tuple[str, ...] = ()  # approvers so far, while a second one is needed
+    pending_minor: int = 0  # what the first of two approvers approved (nothing moved yet)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,22 +116,22 @@ def approve(
             field="amount_minor",
             params={"funded_minor": decision.funded_minor},
         )
-    if second_approver_above_minor is not None and amount > second_approver_above_minor:
-        if actor in decision.approvals:
-            raise Conflict(
-                N_("You have approved this already. A second approver must approve it too."),
-                code="second_approver_needed",
-            )
-        if not decision.approvals:  # the first of two: recorded, nothing moves yet
-            first = replace(decision, approvals=(actor,), approved_minor=amount)
-            return Step(first)
-        if amount != decision.approved_minor:
+    if actor in decision.approvals:  # whatever the threshold is now
+        raise Conflict(
+            N_("You have approved this already. A second approver must approve it too."),
+            code="second_approver_needed",
+        )
+    if decision.approvals:
+        if amount != decision.pending_minor:
             raise Conflict(
                 N_("The first approver approved {first}. Approve the same amount, or reject."),
                 code="approvals_differ",
                 field="amount_minor",
-                params={"first_minor": decision.approved_minor},
+                params={"first_minor": decision.pending_minor},
             )
+    elif second_approver_above_minor is not None and amount > second_approver_above_minor:
+        # The first of two: recorded, and nothing moves until a second person agrees.
+        return Step(replace(decision, approvals=(actor,), pending_minor=amount))
     postings: list[tuple[EntryKind, int]] = [(EntryKind.APPROVE, amount)]
     if amount < decision.funded_minor:
         postings.append((EntryKind.RELEASE, decision.funded_minor - amount))
@@ -138,6 +139,7 @@ def approve(
         decision,
         status=Status.APPROVED,
         approved_minor=amount,
+        pending_minor=0,
         approvals=(*decision.approvals, actor),
     )
     return Step(approved, tuple(postings))
@@ -147,7 +149,9 @@ def reject(decision: Decision, actor: str, reason: str) -> Step:
     """Reject it, with a reason for the group; the reservation goes back to the pot."""
     _must_be(decision, _DECIDABLE, N_("Only a funded decision or one on hold can be rejected."))
     _require_words("reason", reason, N_("Write why, so the group understands."))
-    rejected = replace(decision, status=Status.REJECTED, approved_minor=0, approvals=())
+    rejected = replace(
+        decision, status=Status.REJECTED, approved_minor=0, pending_minor=0, approvals=()
+    )
     return Step(rejected, ((EntryKind.RELEASE, decision.funded_minor),))
 
 
@@ -155,7 +159,8 @@ def hold(decision: Decision, actor: str, question: str) -> Step:
     """Put it on hold with a question to the group; the money stays reserved."""
     _must_be(decision, frozenset({Status.FUNDED}), N_("Only a funded decision can be put on hold."))
     _require_words("question", question, N_("Write the question for the group."))
-    return Step(replace(decision, status=Status.ON_HOLD))
+    # The group may answer with a change: a half-finished approval starts over.
+    return Step(replace(decision, status=Status.ON_HOLD, approvals=(), pending_minor=0))
 
 
 def pay(decision: Decision, actor: str, amount_minor: int) -> Step:
@@ -190,6 +195,7 @@ def refund(decision: Decision, actor: str, amount_minor: int) -> Step:
     _must_be(
         decision, frozenset({Status.COMPLETED}), N_("Only a completed decision can be refunded.")
     )
+    _not_their_own(decision, actor)
     if isinstance(amount_minor, bool) or not isinstance(amount_minor, int) or amount_minor <= 0:
         raise InvalidInput(N_("The amount must be above zero."), field="amount_minor")
     if amount_minor > decision.paid_minor:

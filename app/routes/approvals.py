@@ -26,7 +26,7 @@ from app.web import render_page
 from .browser import CsrfDep, UserDep, page_of, remember_csrf, user_actor
 from .deps import ServicesDep
 from .errors import error_message as message
-from .followthrough import receipt_file
+from .followthrough import audit_csv, decisions_csv, ledger_csv, receipt_file
 
 router = APIRouter(prefix="/f")
 
@@ -57,6 +57,27 @@ def audit_page(request: Request, services: ServicesDep) -> Response:
     except NotAuthenticated:
         return RedirectResponse("/f/login", status_code=303)
     return _page(request, services, "audit.html", entries=entries)
+
+
+@router.get("/audit.csv")
+def audit_export(services: ServicesDep, actor: UserDep, decimal: str = "comma") -> Response:
+    """The exports, for the pages (their login is a cookie); Danish Excel's format unless
+    ``decimal=point``."""
+    return audit_csv(services, actor, decimal != "point")
+
+
+@router.get("/groups/{group_id}/ledger.csv")
+def ledger_export(
+    group_id: str, services: ServicesDep, actor: UserDep, decimal: str = "comma"
+) -> Response:
+    return ledger_csv(services, actor, group_id, decimal != "point")
+
+
+@router.get("/groups/{group_id}/decisions.csv")
+def decisions_export(
+    group_id: str, services: ServicesDep, actor: UserDep, decimal: str = "comma"
+) -> Response:
+    return decisions_csv(services, actor, group_id, decimal != "point")
 
 
 @router.get("/decisions", response_class=HTMLResponse)

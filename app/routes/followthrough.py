@@ -12,11 +12,13 @@ from starlette.concurrency import run_in_threadpool
 
 from app import exports
 from app.deliberation.errors import InvalidInput
+from app.deliberation.permissions import Actor
 from app.deliberation.text import N_
 from app.tables import LedgerEntryRow, PaymentRow
 from app.usecases import audit, decisions, receipts
 from app.usecases.audit import AuditView
 from app.usecases.decisions import DecisionView
+from app.usecases.unit import Services
 
 from . import schemas
 from .deps import ActorDep, ServicesDep
@@ -206,9 +208,7 @@ def _csv(body: bytes, name: str) -> Response:
     )
 
 
-@router.get("/audit.csv")
-def audit_csv(services: ServicesDep, actor: ActorDep, decimal: Decimal = "point") -> Response:
-    views = audit.trail(services, actor, limit=audit.LIMIT_MAX)
+def audit_csv(services: Services, actor: Actor, comma: bool) -> Response:
     rows = [
         [
             v.entry.at.isoformat(),
@@ -220,17 +220,13 @@ def audit_csv(services: ServicesDep, actor: ActorDep, decimal: Decimal = "point"
             exports.text(json.dumps(v.entry.before, ensure_ascii=False) if v.entry.before else ""),
             exports.text(json.dumps(v.entry.after, ensure_ascii=False) if v.entry.after else ""),
         ]
-        for v in views
+        for v in audit.everything(services, actor)
     ]
     header = ["at", "actor", "role", "action", "subject", "subject_id", "before", "after"]
-    return _csv(exports.document(header, rows, decimal_comma=decimal == "comma"), "audit.csv")
+    return _csv(exports.document(header, rows, decimal_comma=comma), "audit.csv")
 
 
-@router.get("/groups/{group_id}/ledger.csv")
-def ledger_csv(
-    group_id: str, services: ServicesDep, actor: ActorDep, decimal: Decimal = "point"
-) -> Response:
-    comma = decimal == "comma"
+def ledger_csv(services: Services, actor: Actor, group_id: str, comma: bool) -> Response:
     rows = [
         [
             str(e.seq),
@@ -254,11 +250,7 @@ def ledger_csv(
     return _csv(exports.document(header, rows, decimal_comma=comma), "ledger.csv")
 
 
-@router.get("/groups/{group_id}/decisions.csv")
-def decisions_csv(
-    group_id: str, services: ServicesDep, actor: ActorDep, decimal: Decimal = "point"
-) -> Response:
-    comma = decimal == "comma"
+def decisions_csv(services: Services, actor: Actor, group_id: str, comma: bool) -> Response:
     rows = [
         [
             v.decision.id,
@@ -274,6 +266,26 @@ def decisions_csv(
     ]
     header = ["id", "title", "status", "funded_kr", "approved_kr", "paid_kr", "reason", "updated"]
     return _csv(exports.document(header, rows, decimal_comma=comma), "decisions.csv")
+
+
+@router.get("/audit.csv")
+def audit_export(services: ServicesDep, actor: ActorDep, decimal: Decimal = "point") -> Response:
+    """The whole audit trail as CSV (``decimal=comma``: for Danish Excel)."""
+    return audit_csv(services, actor, decimal == "comma")
+
+
+@router.get("/groups/{group_id}/ledger.csv")
+def ledger_export(
+    group_id: str, services: ServicesDep, actor: ActorDep, decimal: Decimal = "point"
+) -> Response:
+    return ledger_csv(services, actor, group_id, decimal == "comma")
+
+
+@router.get("/groups/{group_id}/decisions.csv")
+def decisions_export(
+    group_id: str, services: ServicesDep, actor: ActorDep, decimal: Decimal = "point"
+) -> Response:
+    return decisions_csv(services, actor, group_id, decimal == "comma")
 
 
 # --- receipts ---------------------------------------------------------------------------

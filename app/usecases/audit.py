@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
@@ -28,12 +28,26 @@ def trail(
     """The organisation's trail, newest first; ``before`` pages back in time."""
     require(actor, Action.VIEW_AUDIT, organisation_id=actor.organisation_id)
     limit = max(1, min(limit, LIMIT_MAX))
+    if before is not None and before.tzinfo is None:
+        before = before.replace(tzinfo=UTC)  # a time without a zone is taken as UTC
     with services.db.reading() as session:
         query = select(AuditRow).where(AuditRow.organisation_id == actor.organisation_id)
         if before is not None:
             query = query.where(col(AuditRow.at) < before)
         rows = session.exec(
             query.order_by(col(AuditRow.at).desc(), col(AuditRow.id).desc()).limit(limit)
+        ).all()
+        return named(session, rows)
+
+
+def everything(services: Services, actor: Actor) -> list[AuditView]:
+    """The whole trail, newest first (for the CSV export: nothing cut off)."""
+    require(actor, Action.VIEW_AUDIT, organisation_id=actor.organisation_id)
+    with services.db.reading() as session:
+        rows = session.exec(
+            select(AuditRow)
+            .where(AuditRow.organisation_id == actor.organisation_id)
+            .order_by(col(AuditRow.at).desc(), col(AuditRow.id).desc())
         ).all()
         return named(session, rows)
 

@@ -16,7 +16,7 @@ from app.deliberation import decisions as rules
 from app.deliberation.decisions import Decision, PaymentMethod, Status, Step
 from app.deliberation.errors import InvalidInput, NotFound
 from app.deliberation.events import DecisionChanged
-from app.deliberation.fields import require_choice, require_text
+from app.deliberation.fields import clean_text, require_amount, require_choice, require_text
 from app.deliberation.permissions import Action, Actor, require
 from app.deliberation.pots import EntryKind
 from app.deliberation.text import N_
@@ -34,7 +34,8 @@ from app.tables import (
 
 from . import ledger
 from .audit import AuditView, named
-from .unit import Services, unit_of_work
+from .groups import POT_MAX_MINOR
+from .unit import Services, lock_workshop, unit_of_work
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ def _domain(row: DecisionRow) -> Decision:
         paid_minor=row.paid_minor,
         proposed_by=row.proposed_by,
         approvals=tuple(row.approvals),
+        pending_minor=row.pending_minor,
     )
 
 
@@ -114,6 +116,11 @@ def _step(
         if row is None:
             raise NotFound(N_("There is no such decision."))
         group = _group(session, actor, row.group_id, Action.DECIDE)
+        round_ = session.get(RoundRow, row.round_id)
+        assert round_ is not None
+        # Locks in the order closing a round takes them (workshop, then pot): never a
+        # deadlock between an approver and a facilitator on PostgreSQL.
+        lock_workshop(session, round_.workshop_id)
         ledger.lock_pot(session, group.id)
         session.refresh(row)  # as it is now that the pot is ours
         organisation = session.get(OrganisationRow, group.organisation_id)
@@ -140,13 +147,12 @@ def _step(
         row.approved_minor = step.decision.approved_minor
         row.paid_minor = step.decision.paid_minor
         row.approvals = list(step.decision.approvals)
+        row.pending_minor = step.decision.pending_minor
         row.updated_at = utcnow()
         if after is not None:
             after(session, row)
         session.add(row)
         session.flush()
-        round_ = session.get(RoundRow, row.round_id)
-        assert round_ is not None
         uow.record(  # the group's phones show what became of it, live
             round_.workshop_id,
             [DecisionChanged(round_id=row.round_id, decision_id=row.id, status=row.status)],
@@ -195,7 +201,7 @@ def reject(services: Services, actor: Actor, decision_id: str, reason: str) -> D
         decision_id,
         lambda d, who, _above: rules.reject(d, who, reason),
         "decision.reject",
-        note=reason[:200],
+        note=clean_text(reason)[:200],
         after=keep,
     )
 
@@ -210,7 +216,7 @@ def hold(services: Services, actor: Actor, decision_id: str, question: str) -> D
         decision_id,
         lambda d, who, _above: rules.hold(d, who, question),
         "decision.hold",
-        note=question[:200],
+        note=clean_text(question)[:200],
         after=keep,
     )
 
@@ -261,7 +267,7 @@ def refund(
         decision_id,
         lambda d, who, _above: rules.refund(d, who, amount_minor),
         "decision.refund",
-        note=note[:200],
+        note=clean_text(note)[:200],
     )
 
 
@@ -275,7 +281,7 @@ def complete(services: Services, actor: Actor, decision_id: str, note: str = "")
         decision_id,
         lambda d, who, _above: rules.complete(d, who),
         "decision.complete",
-        note=note[:200],
+        note=clean_text(note)[:200],
         after=keep,
     )
 
@@ -372,6 +378,7 @@ def adjust(
         raise InvalidInput(
             N_("A correction is a whole number of øre, not zero."), field="amount_minor"
         )
+    require_amount("amount_minor", abs(amount_minor), maximum=POT_MAX_MINOR)
     with unit_of_work(services) as uow:
         group = _group(uow.session, actor, group_id, Action.ADMINISTER)
         ledger.lock_pot(uow.session, group.id)
@@ -397,10 +404,14 @@ def set_second_approver_threshold(
 ) -> OrganisationRow:
     """Above this amount two different approvers must approve (``None``: one is enough)."""
     if above_minor is not None and (
-        isinstance(above_minor, bool) or not isinstance(above_minor, int) or above_minor < 0
+        isinstance(above_minor, bool)
+        or not isinstance(above_minor, int)
+        or not 0 <= above_minor <= POT_MAX_MINOR
     ):
         raise InvalidInput(
-            N_("The amount must be zero or more."), field="second_approver_above_minor"
+            N_("The amount must be zero or more, and at most {maximum}."),
+            field="second_approver_above_minor",
+            params={"maximum_minor": POT_MAX_MINOR},
         )
     require(actor, Action.ADMINISTER, organisation_id=actor.organisation_id)
     with unit_of_work(services) as uow:

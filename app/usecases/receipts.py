@@ -8,6 +8,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlmodel import Session
+
 from app.deliberation.errors import InvalidInput, NotFound
 from app.deliberation.permissions import Action, Actor, require
 from app.deliberation.text import N_
@@ -46,9 +48,22 @@ class Receipt:
     path: Path
 
 
+def _payment_of(session: Session, payment_id: str) -> tuple[PaymentRow, GroupRow]:
+    payment = session.get(PaymentRow, payment_id)
+    if payment is None:
+        raise NotFound(N_("There is no such payment."))
+    decision = session.get(DecisionRow, payment.decision_id)
+    group = session.get(GroupRow, decision.group_id) if decision else None
+    assert group is not None
+    return payment, group
+
+
 def add_receipt(services: Services, actor: Actor, payment_id: str, data: bytes) -> ReceiptRow:
     """Keep ``data`` as a receipt of the payment; refused unless it is a PDF or a photo of
-    at most the configured size."""
+    at most the configured size. Nothing touches the disk before the actor may add it."""
+    with services.db.reading() as session:
+        _payment, group = _payment_of(session, payment_id)
+        require(actor, Action.DECIDE, organisation_id=group.organisation_id)
     limit = services.settings.receipt_max_bytes
     if len(data) > limit:
         raise InvalidInput(
@@ -64,19 +79,14 @@ def add_receipt(services: Services, actor: Actor, payment_id: str, data: bytes) 
     stored = secrets.token_hex(16) + KINDS[kind]
     path = folder / stored
     temporary = folder / (stored + ".part")
-    with open(temporary, "wb") as handle:  # written whole and synced before it is named
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
     try:
+        with open(temporary, "wb") as handle:  # written whole and synced before it is named
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
         with unit_of_work(services) as uow:
-            payment = uow.session.get(PaymentRow, payment_id)
-            if payment is None:
-                raise NotFound(N_("There is no such payment."))
-            decision = uow.session.get(DecisionRow, payment.decision_id)
-            group = uow.session.get(GroupRow, decision.group_id) if decision else None
-            assert group is not None
+            payment, group = _payment_of(uow.session, payment_id)
             require(actor, Action.DECIDE, organisation_id=group.organisation_id)
             row = ReceiptRow(
                 payment_id=payment.id,
@@ -94,7 +104,8 @@ def add_receipt(services: Services, actor: Actor, payment_id: str, data: bytes) 
                 after={"receipt_id": row.id, "content_type": kind, "size_bytes": len(data)},
             )
     except BaseException:
-        path.unlink(missing_ok=True)  # nothing recorded: no file left behind either
+        temporary.unlink(missing_ok=True)  # nothing recorded: no file left behind either
+        path.unlink(missing_ok=True)
         raise
     return row
 

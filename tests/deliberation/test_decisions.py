@@ -217,3 +217,20 @@ def test_whatever_is_tried_the_money_adds_up(
         assert held == 0
     assert pot.spent_minor == decision.paid_minor
     assert pot.available_minor == 50_000_00 - held - decision.paid_minor
+
+
+def test_a_first_of_two_approvals_moves_nothing_and_a_hold_starts_it_over() -> None:
+    first = decisions.approve(FUNDED, "anna", 11_000_00, second_approver_above_minor=10_000_00)
+    assert first.decision.approved_minor == 0 and first.decision.pending_minor == 11_000_00
+    held = decisions.hold(first.decision, "bo", "Hvilken køreskole?")
+    assert held.decision.approvals == () and held.decision.pending_minor == 0
+    # The threshold gone, the first approver still cannot finish their own approval.
+    with pytest.raises(Conflict) as caught:
+        decisions.approve(first.decision, "anna", 11_000_00)
+    assert caught.value.code == "second_approver_needed"
+
+
+def test_the_proposer_cannot_record_a_refund_either() -> None:
+    own = Decision(Status.COMPLETED, 12_000_00, 10_000_00, 10_000_00, proposed_by="ulla")
+    with pytest.raises(NotAllowed):
+        decisions.refund(own, "ulla", 100)

@@ -245,7 +245,8 @@ def test_the_columns_are_the_sums_of_the_accepted_entries(
         return sum(amount for kind, amount in accepted if kind in kinds)
 
     assert balance.total_minor == total(GRANT, ADJUST)
-    assert balance.reserved_minor == total(RESERVE) - total(RELEASE) - total(PAY)
+    assert balance.reserved_minor == total(RESERVE) - total(RELEASE) - total(APPROVE)
+    assert balance.approved_minor == total(APPROVE) - total(PAY) - total(RETURN)
     assert balance.spent_minor == total(PAY) - total(REFUND)
 
 
