@@ -67,6 +67,8 @@ def demo(args: argparse.Namespace) -> int:
                 "",
                 "Puljen is starting with a demo group ready.",
                 f"  Facilitator login:  {DEMO_EMAIL} / {DEMO_PASSWORD}",
+                f"  Caseworker login:   {demo_data.DEMO_APPROVER} / {DEMO_PASSWORD}",
+                f"  Log in at:          {base}/f/login",
                 f"  Group:              {info.group_name} (pot {info.pot_text})",
                 f"  Join code:          {info.code}",
                 f"  Join URL (phones):  {base}/j/{info.code}",

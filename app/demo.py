@@ -1,4 +1,5 @@
-"""Demo data: an organisation, a facilitator and a group with a pot and an open workshop."""
+"""Demo data: an organisation, a facilitator, a caseworker (approver) and a group with a pot
+and an open workshop."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from app.usecases.unit import Services
 
 DEMO_GROUP = "Ungepuljen Aarhus (demo)"
 DEMO_POT_MINOR = 60_000_00
+DEMO_APPROVER = "sagsbehandler@demo.puljen.dk"
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,16 @@ def ensure_demo(services: Services, *, email: str, password: str) -> DemoInfo:
         user = session.exec(select(UserRow).where(UserRow.email == email)).first()
     if user is None:
         user = accounts.create_user(services, email=email, password=password, role="facilitator")
+    with services.db.reading() as session:
+        approver = session.exec(select(UserRow).where(UserRow.email == DEMO_APPROVER)).first()
+    if approver is None:  # the caseworker who approves and pays what the group decides
+        accounts.create_user(
+            services,
+            email=DEMO_APPROVER,
+            password=password,
+            role="approver",
+            organisation_id=user.organisation_id,
+        )
     actor = Actor(role=Role(user.role), organisation_id=user.organisation_id, user_id=user.id)
     with services.db.reading() as session:
         group = session.exec(
