@@ -214,3 +214,31 @@ def test_add1_rechecks_a_dropped_proposal_when_later_purchases_change() -> None:
     expected = naive_add1(candidates, ballots, 26100, unit=100)
     assert expected == ["p9", "p2", "p6", "p0", "p5"]
     assert equal_shares(candidates, ballots, 26100, unit_minor=100).funded == expected
+
+
+def test_add1_settles_near_ties_exactly_without_a_full_exact_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two proposals with the same cost and the same number of supporters, some short, can
+    cost exactly the same per unit for many steps; floats cannot tell them apart. The sweep
+    settles each such comparison exactly (the certain purchases made again in integers)
+    instead of falling back to a whole exact run at every one of those steps."""
+    rng = random.Random(2)
+    for _ in range(28):  # the 28th of these workshop-sized rounds has such a tie
+        candidates = [Candidate(f"p{i}", rng.randint(10, 200) * 100_00, i) for i in range(30)]
+        ids = [c.id for c in candidates]
+        ballots = [frozenset(rng.sample(ids, rng.randint(1, 8))) for _ in range(40)]
+    from app.deliberation.rules import equal_shares as module
+
+    runs = {"exact": 0}
+    exact_run = module._run
+
+    def counted(*args: object) -> object:
+        runs["exact"] += 1
+        return exact_run(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module, "_run", counted)
+    fast = equal_shares(candidates, ballots, 60_000_00, unit_minor=100).funded
+    monkeypatch.setattr(module, "_run", exact_run)
+    assert runs["exact"] < 20  # it was 129, one per step of the tie
+    assert fast == naive_add1(candidates, ballots, 60_000_00, unit=100)

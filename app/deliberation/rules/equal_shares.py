@@ -27,6 +27,7 @@ from fractions import Fraction
 from .outcome import Candidate, Reason, tie_key
 from .profile import Profile
 from .sweep import Sweep
+from .wallets import Wallets
 
 __all__ = ["EqualShares", "equal_shares"]
 
@@ -38,60 +39,10 @@ class EqualShares:
     spent_on: dict[str, list[str]]  # for an unfunded proposal: what its supporters bought
 
 
-class _Wallets:
-    """Every voter group's budget, exactly: integers over one common denominator, which
-    is much faster than a ``Fraction`` each."""
-
-    def __init__(self, share: Fraction, groups: int):
-        self.scale = share.denominator  # a budget is money / scale
-        self.money = [share.numerator] * groups
-
-    def price(self, cost: int, supporters: list[int], counts: list[int]) -> Fraction | None:
-        """The smallest ``alpha`` with sum(min(budget, alpha)) over supporters == cost."""
-        found = self._alpha(cost, supporters, counts)
-        return None if found is None else Fraction(found[0], self.scale * found[1])
-
-    def _alpha(self, cost: int, supporters: list[int], counts: list[int]) -> tuple[int, int] | None:
-        """``alpha`` as ``need / (scale * count)``."""
-        money = self.money
-        need = cost * self.scale
-        count = sum(counts[g] for g in supporters)
-        if min(money[g] for g in supporters) * count >= need:
-            return need, count  # nobody is short: the common case, with no sorting
-        for g in sorted(supporters, key=money.__getitem__):
-            if money[g] * count >= need:
-                return need, count
-            need -= money[g] * counts[g]
-            count -= counts[g]
-        return None
-
-    def buy(self, cost: int, supporters: list[int], counts: list[int]) -> Fraction:
-        """Each supporter pays ``alpha`` or all they have; ``alpha`` is returned."""
-        found = self._alpha(cost, supporters, counts)
-        if found is None:
-            raise AssertionError("bought by supporters who cannot pay for it")
-        need, count = found
-        alpha = Fraction(need, self.scale * count)
-        if count != 1:  # alpha is need / scale in the new denominator
-            self.money = [m * count for m in self.money]
-            self.scale *= count
-        money = self.money
-        for g in supporters:
-            money[g] = money[g] - need if money[g] > need else 0
-        common = math.gcd(self.scale, *money)
-        if common > 1:
-            self.money = [m // common for m in money]
-            self.scale //= common
-        return alpha
-
-    def budgets(self) -> list[Fraction]:
-        return [Fraction(m, self.scale) for m in self.money]
-
-
 def _run(
     candidates: Sequence[Candidate], profile: Profile, share: Fraction
 ) -> tuple[list[str], dict[str, Fraction], list[Fraction]]:
-    wallets = _Wallets(share, len(profile.sets))
+    wallets = Wallets(share, len(profile.sets))
     heap = [
         # Nobody pays less per unit than when all its supporters share the cost equally.
         (
@@ -164,7 +115,7 @@ def _payments(
 ) -> dict[str, Fraction]:
     """What each supporter paid at most for each purchase, exactly: the purchases made
     again in their known order, with no search."""
-    wallets = _Wallets(share, len(profile.sets))
+    wallets = Wallets(share, len(profile.sets))
     return {cid: wallets.buy(costs[cid], profile.supporters[cid], profile.counts) for cid in funded}
 
 

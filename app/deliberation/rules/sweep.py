@@ -29,6 +29,7 @@ from operator import attrgetter, mul
 
 from .outcome import Candidate, tie_key
 from .profile import Profile
+from .wallets import Wallets
 
 __all__ = ["Sweep"]
 
@@ -101,8 +102,8 @@ class _Priced:
     proposal: _Proposal
     bound: float
     rate: float
-
     tie: tuple[int, int, int] = (0, 0, 0)
+    payers: int | None = None  # when last priced: how many pay alike, if certain
 
     def __post_init__(self) -> None:
         self.tie = self.proposal.tie
@@ -139,6 +140,7 @@ class Sweep:
             for c in candidates
             if profile.supporters[c.id] and c.amount_minor > 0
         ]
+        self.by_id = {p.id: p for p in self.proposals}
         self.checkpoints: list[_Checkpoint] = []
         self.drops: list[_Drop] = []
         self.funded: list[str] = []
@@ -244,8 +246,11 @@ class Sweep:
                     del alive[proposal.id]
                     continue
                 item.bound, item.rate = alpha[0] / proposal.cost, alpha[1] / proposal.cost
+                item.payers = payers
                 key = (item.bound, payers, proposal.tie)
                 cheaper = True if best is None else _cheaper(key, best_key)
+                if cheaper is None and best is not None:  # too close for floats: exactly
+                    cheaper = self._cheaper_exactly(share, proposal, best.proposal)
                 if cheaper is None:
                     self._give_up(step, e)
                     return None
@@ -263,7 +268,13 @@ class Sweep:
             soon = []
             for other in alive.values():
                 value, rate = other.bound - best_line[0], other.rate - best_line[1]
-                if value * rate < 0:
+                if not _apart(other.bound, best_line[0]) and (
+                    other.payers is None or best_key[1] is None
+                ):
+                    # Tied to within rounding, decided in exact arithmetic: how the two
+                    # prices move from here is not certain, so no claims about later.
+                    reach = 0.0
+                elif value * rate < 0:
                     soon.append((-value / rate, other))
                 elif value == 0 and rate != 0:
                     reach = 0.0  # tied now, and apart from here on: no claims
@@ -328,6 +339,23 @@ class Sweep:
                 until = min(until, e + _affordable_in(money, cost, cap) * _MARGIN)
             drop.until = until
             limit = min(limit, until)
+
+    def _cheaper_exactly(self, share: Fraction, a: _Proposal, b: _Proposal) -> bool | None:
+        """Is ``a`` cheaper per unit than ``b`` now (ties by the tie key), in exact
+        arithmetic? The purchases so far are certain, so they are made again exactly and
+        both are priced; ``None`` if that does not agree with the floats."""
+        wallets = Wallets(share, len(self.counts))
+        try:
+            for bought in self.funded:
+                p = self.by_id[bought]
+                wallets.buy(p.cost, p.supporters, self.counts)
+        except AssertionError:
+            return None
+        price_a = wallets.price(a.cost, a.supporters, self.counts)
+        price_b = wallets.price(b.cost, b.supporters, self.counts)
+        if price_a is None or price_b is None:
+            return None
+        return (price_a / a.cost, a.tie) < (price_b / b.cost, b.tie)
 
     def _give_up(self, step: int, e: float) -> None:
         """A close call in purchase ``step``: the caller runs the exact version. What came
