@@ -53,6 +53,17 @@ def test_equal_shares_with_add1_matches_the_reference_and_the_cities(name: str) 
         assert _as_reference(result.funded) == REFERENCE[name]["official_selected"]
 
 
+@pytest.mark.parametrize("name", CUMULATIVE)
+def test_equal_shares_by_points_matches_the_reference_on_cumulative_files(name: str) -> None:
+    """On a cumulative file, supporters pay in proportion to their points (pabutools'
+    additive cardinal utility), with and without add1."""
+    instance = _instance(name)
+    none = compute_pb(instance, Method.EQUAL_SHARES, "none")
+    assert _as_reference(none.funded) == REFERENCE[name]["mes"]
+    add1 = compute_pb(instance, Method.EQUAL_SHARES, "add1")
+    assert _as_reference(add1.funded) == REFERENCE[name]["mes_add1_no_exhaustive_stop"]
+
+
 @pytest.mark.parametrize("name", APPROVAL + CUMULATIVE)
 def test_no_rule_spends_more_than_the_budget(name: str) -> None:
     instance = _instance(name)

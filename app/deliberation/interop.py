@@ -12,6 +12,8 @@ from .ballots import ApprovalBallot, Ballot, ConsentBallot, CumulativeBallot
 from .methods import Method
 from .pabulib import Instance, Project, Vote
 from .rules import Candidate, Result, compute_result
+from .rules.equal_shares_points import equal_shares_points
+from .rules.outcome import tie_key
 
 __all__ = ["compute_pb", "round_as_instance"]
 
@@ -22,6 +24,8 @@ def compute_pb(instance: Instance, method: Method, completion: str = "add1") -> 
     As in pabulib's own tools, greedy funds a project no ballot supports when money is left.
     """
     candidates = [Candidate(p.id, p.cost, p.position) for p in instance.projects]
+    if method is Method.EQUAL_SHARES and instance.meta.get("vote_type") == "cumulative":
+        return _equal_shares_by_points(instance, candidates, completion)
     ballots: list[Ballot] = []
     for vote in instance.votes:
         if method is Method.CUMULATIVE:
@@ -38,6 +42,42 @@ def compute_pb(instance: Instance, method: Method, completion: str = "add1") -> 
         params=params,
         unit_minor=1,
         fund_unsupported=True,
+    )
+
+
+def _equal_shares_by_points(
+    instance: Instance, candidates: list[Candidate], completion: str
+) -> Result:
+    """Equal Shares on a cumulative file: supporters pay in proportion to their points, as
+    pabulib's tools compute it there (``greedy``: then by points while it fits)."""
+    ballots = [
+        dict(zip(v.projects, v.points or tuple(1 for _ in v.projects), strict=True))
+        for v in instance.votes
+    ]
+    funded = equal_shares_points(
+        candidates,
+        ballots,
+        instance.budget,
+        completion="add1" if completion == "add1" else "none",
+        unit_minor=1,
+    )
+    points = {c.id: sum(b.get(c.id, 0) for b in ballots) for c in candidates}
+    costs = {c.id: c.amount_minor for c in candidates}
+    left = instance.budget - sum(costs[p] for p in funded)
+    if completion == "greedy":
+        for c in sorted(candidates, key=lambda c: (-points[c.id], *tie_key(c, points[c.id]))):
+            if c.id not in funded and c.amount_minor <= left:
+                funded.append(c.id)
+                left -= c.amount_minor
+    return Result(
+        method=Method.EQUAL_SHARES,
+        budget_minor=instance.budget,
+        funded=tuple(funded),
+        scores=points,
+        spent_minor=instance.budget - left,
+        leftover_minor=left,
+        reasons={},
+        voters=len(ballots),
     )
 
 
