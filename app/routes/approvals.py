@@ -14,33 +14,49 @@ from starlette.concurrency import run_in_threadpool
 from app import labels
 from app.charts import PotPoint, pot_chart
 from app.deliberation.decisions import PaymentMethod
-from app.deliberation.errors import DeliberationError, InvalidInput, NotAuthenticated
-from app.deliberation.permissions import Role
-from app.deliberation.text import N_
-from app.forms import parse_kroner
+from app.deliberation.errors import DeliberationError
+from app.deliberation.permissions import Actor, Role
+from app.forms import parse_day, parse_kroner
 from app.i18n import format_money, translate
-from app.tables import UserRow
 from app.usecases import audit, decisions, groups, receipts
 from app.web import render_page
 
-from .browser import CsrfDep, UserDep, page_of, remember_csrf, user_actor
+from .browser import (
+    CsrfDep,
+    UserDep,
+    optional,
+    page_of,
+    remember_csrf,
+    user_actor,
+    user_row,
+)
 from .deps import ServicesDep
 from .errors import error_message as message
-from .followthrough import audit_csv, decisions_csv, ledger_csv, receipt_file
+from .errors import status_of
+from .followthrough import DecimalMark, audit_csv, decisions_csv, ledger_csv, receipt_file
 
 router = APIRouter(prefix="/f")
 
 
+def _viewer(request: Request, services: ServicesDep) -> Actor | None:
+    """The logged-in user, or ``None``: a page then sends them to log in."""
+    return optional(user_actor, services, request)
+
+
+def _to_login() -> Response:
+    return RedirectResponse("/f/login", status_code=303)
+
+
 def _page(
-    request: Request, services: ServicesDep, template: str, status: int = 200, **context: Any
+    request: Request,
+    services: ServicesDep,
+    actor: Actor,
+    template: str,
+    status: int = 200,
+    **context: Any,
 ) -> Response:
-    try:
-        actor = user_actor(services, request)
-    except NotAuthenticated:
-        return RedirectResponse("/f/login", status_code=303)
     page = page_of(request)
-    with services.db.reading() as session:
-        user = session.get(UserRow, actor.user_id)
+    user = user_row(services, actor.user_id)
     may_decide = actor.role in (Role.APPROVER, Role.ADMIN)
     html = render_page(
         template,
@@ -52,53 +68,55 @@ def _page(
 
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(request: Request, services: ServicesDep) -> Response:
-    try:
-        entries = audit.trail(services, user_actor(services, request), limit=500)
-    except NotAuthenticated:
-        return RedirectResponse("/f/login", status_code=303)
-    return _page(request, services, "audit.html", entries=entries)
+    actor = _viewer(request, services)
+    if actor is None:
+        return _to_login()
+    entries = audit.trail(services, actor, limit=500)
+    return _page(request, services, actor, "audit.html", entries=entries)
 
 
 @router.get("/audit.csv")
-def audit_export(services: ServicesDep, actor: UserDep, decimal: str = "comma") -> Response:
+def audit_export(services: ServicesDep, actor: UserDep, decimal: DecimalMark = "comma") -> Response:
     """The exports, for the pages (their login is a cookie); Danish Excel's format unless
     ``decimal=point``."""
-    return audit_csv(services, actor, decimal != "point")
+    return audit_csv(services, actor, decimal == "comma")
 
 
 @router.get("/groups/{group_id}/ledger.csv")
 def ledger_export(
-    group_id: str, services: ServicesDep, actor: UserDep, decimal: str = "comma"
+    group_id: str, services: ServicesDep, actor: UserDep, decimal: DecimalMark = "comma"
 ) -> Response:
-    return ledger_csv(services, actor, group_id, decimal != "point")
+    return ledger_csv(services, actor, group_id, decimal == "comma")
 
 
 @router.get("/groups/{group_id}/decisions.csv")
 def decisions_export(
-    group_id: str, services: ServicesDep, actor: UserDep, decimal: str = "comma"
+    group_id: str, services: ServicesDep, actor: UserDep, decimal: DecimalMark = "comma"
 ) -> Response:
-    return decisions_csv(services, actor, group_id, decimal != "point")
+    return decisions_csv(services, actor, group_id, decimal == "comma")
 
 
 @router.get("/decisions", response_class=HTMLResponse)
 def queue(request: Request, services: ServicesDep) -> Response:
-    try:
-        items = decisions.queue(services, user_actor(services, request))
-    except NotAuthenticated:
-        return RedirectResponse("/f/login", status_code=303)
-    return _page(request, services, "decisions.html", items=items)
+    actor = _viewer(request, services)
+    if actor is None:
+        return _to_login()
+    return _page(request, services, actor, "decisions.html", items=decisions.queue(services, actor))
 
 
 def _decision_page(
-    request: Request, services: ServicesDep, decision_id: str, error: str = "", status: int = 200
+    request: Request,
+    services: ServicesDep,
+    actor: Actor,
+    decision_id: str,
+    error: str = "",
+    status: int = 200,
 ) -> Response:
-    try:
-        detail = decisions.decision_detail(services, user_actor(services, request), decision_id)
-    except NotAuthenticated:
-        return RedirectResponse("/f/login", status_code=303)
+    detail = decisions.decision_detail(services, actor, decision_id)
     return _page(
         request,
         services,
+        actor,
         "decision.html",
         status,
         d=detail,
@@ -110,29 +128,27 @@ def _decision_page(
 
 @router.get("/decisions/{decision_id}", response_class=HTMLResponse)
 def decision(decision_id: str, request: Request, services: ServicesDep) -> Response:
-    return _decision_page(request, services, decision_id)
+    actor = _viewer(request, services)
+    if actor is None:
+        return _to_login()
+    return _decision_page(request, services, actor, decision_id)
 
 
 def _act(
-    request: Request, services: ServicesDep, decision_id: str, step: Callable[[], object]
+    request: Request,
+    services: ServicesDep,
+    actor: Actor,
+    decision_id: str,
+    step: Callable[[], object],
 ) -> Response:
-    """Take a step; back to the decision (PRG), or the page again with the reason it failed."""
+    """Take a step; back to the decision (PRG), or the page again with the reason it failed
+    (with the status the JSON API would give)."""
     try:
         step()
     except DeliberationError as error:
-        status = {"invalid_input": 422, "not_allowed": 403, "own_proposal": 403}.get(
-            error.code, 409
-        )
-        if error.code == "not_found":
-            status = 404
-        return _decision_page(
-            request, services, decision_id, message(error, page_of(request).language), status
-        )
+        reason = message(error, page_of(request).language)
+        return _decision_page(request, services, actor, decision_id, reason, status_of(error))
     return RedirectResponse(f"/f/decisions/{decision_id}", status_code=303)
-
-
-def _kroner(text: str, field: str) -> int | None:
-    return parse_kroner(text, field) if text.strip() else None
 
 
 @router.post("/decisions/{decision_id}/approve", dependencies=[CsrfDep])
@@ -146,8 +162,11 @@ def approve(
     return _act(
         request,
         services,
+        actor,
         decision_id,
-        lambda: decisions.approve(services, actor, decision_id, _kroner(amount, "amount_minor")),
+        lambda: decisions.approve(
+            services, actor, decision_id, parse_kroner(amount, "amount_minor", optional=True)
+        ),
     )
 
 
@@ -162,6 +181,7 @@ def reject(
     return _act(
         request,
         services,
+        actor,
         decision_id,
         lambda: decisions.reject(services, actor, decision_id, reason),
     )
@@ -178,6 +198,7 @@ def hold(
     return _act(
         request,
         services,
+        actor,
         decision_id,
         lambda: decisions.hold(services, actor, decision_id, question),
     )
@@ -195,10 +216,6 @@ def pay(
     paid_on: Annotated[str, Form()] = "",
 ) -> Response:
     def step() -> object:
-        try:
-            day = date.fromisoformat(paid_on) if paid_on.strip() else None
-        except ValueError:
-            raise InvalidInput(N_("Write the date as YYYY-MM-DD."), field="paid_on") from None
         return decisions.pay(
             services,
             actor,
@@ -206,10 +223,10 @@ def pay(
             amount_minor=parse_kroner(amount, "amount_minor"),
             paid_to=paid_to,
             method=method,
-            paid_on=day,
+            paid_on=parse_day(paid_on, "paid_on"),
         )
 
-    return _act(request, services, decision_id, step)
+    return _act(request, services, actor, decision_id, step)
 
 
 @router.post("/decisions/{decision_id}/complete", dependencies=[CsrfDep])
@@ -223,6 +240,7 @@ def complete(
     return _act(
         request,
         services,
+        actor,
         decision_id,
         lambda: decisions.complete(services, actor, decision_id, note),
     )
@@ -240,9 +258,14 @@ def refund(
     return _act(
         request,
         services,
+        actor,
         decision_id,
         lambda: decisions.refund(
-            services, actor, decision_id, parse_kroner(amount, "amount_minor"), note
+            services,
+            actor,
+            decision_id,
+            parse_kroner(amount, "amount_minor"),
+            note,
         ),
     )
 
@@ -261,6 +284,7 @@ async def add_receipt(
         _act,
         request,
         services,
+        actor,
         decision_id,
         lambda: receipts.add_receipt(services, actor, payment_id, data),
     )
@@ -273,10 +297,9 @@ def receipt(receipt_id: str, services: ServicesDep, actor: UserDep) -> FileRespo
 
 @router.get("/groups/{group_id}/pot", response_class=HTMLResponse)
 def pot(group_id: str, request: Request, services: ServicesDep) -> Response:
-    try:
-        actor = user_actor(services, request)
-    except NotAuthenticated:
-        return RedirectResponse("/f/login", status_code=303)
+    actor = _viewer(request, services)
+    if actor is None:
+        return _to_login()
     view = groups.get_group(services, actor, group_id)
     entries = decisions.ledger_of(services, actor, group_id)
     language = page_of(request).language
@@ -301,4 +324,4 @@ def pot(group_id: str, request: Request, services: ServicesDep) -> Response:
             translate(language, labels.POT_AVAILABLE),
         ),
     )
-    return _page(request, services, "pot.html", group=view, entries=entries, chart=chart)
+    return _page(request, services, actor, "pot.html", group=view, entries=entries, chart=chart)

@@ -10,7 +10,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.deliberation.errors import DeliberationError, NotAuthenticated
 from app.forms import method_params, parse_kroner
-from app.tables import UserRow
 from app.usecases import accounts, facilitation, groups, rounds, workshops
 from app.usecases.live import load_snapshot
 from app.views import console_page
@@ -26,6 +25,7 @@ from .browser import (
     remember_csrf,
     set_cookie,
     user_actor,
+    user_row,
 )
 from .deps import ServicesDep, base_url
 from .errors import error_message as message
@@ -65,13 +65,6 @@ def logout(request: Request, services: ServicesDep) -> Response:
     return forget_session(request, services, USER_COOKIE, "/f/login")
 
 
-def _user_row(services: ServicesDep, user_id: str | None) -> UserRow:
-    with services.db.reading() as session:
-        user = session.get(UserRow, user_id)
-    assert user is not None
-    return user
-
-
 @router.get("", response_class=HTMLResponse)
 def home(request: Request, services: ServicesDep) -> Response:
     return _home_page(request, services)
@@ -86,7 +79,7 @@ def _home_page(request: Request, services: ServicesDep, error: str = "") -> Resp
     by_group = workshops.open_workshops(services, actor)
     context = {
         "csrf": page.csrf,
-        "user": _user_row(services, actor.user_id),
+        "user": user_row(services, actor.user_id),
         "groups": views,
         "workshops": by_group,
         "error": error,
@@ -144,7 +137,7 @@ def console(workshop_id: str, request: Request, services: ServicesDep) -> Respon
     connected = request.app.state.rooms.connected(workshop_id)
     page = page_of(request)
     html = console_page(
-        page, snap, _user_row(services, actor.user_id), base_url(request, services), connected
+        page, snap, user_row(services, actor.user_id), base_url(request, services), connected
     )
     return remember_csrf(request, HTMLResponse(html))
 
@@ -163,7 +156,7 @@ def create_round(
     completion: Annotated[str, Form()] = "",
     show_live: Annotated[str, Form()] = "",
 ) -> Response:
-    budget_minor = parse_kroner(budget, "budget_minor") if budget.strip() else None
+    budget_minor = parse_kroner(budget, "budget_minor", optional=True)
     fields = {"points": points, "threshold": threshold, "max_no": max_no, "completion": completion}
     rounds.create_round(
         services,

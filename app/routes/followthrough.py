@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, UploadFile
@@ -11,9 +11,8 @@ from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
 from app import exports
-from app.deliberation.errors import InvalidInput
 from app.deliberation.permissions import Actor
-from app.deliberation.text import N_
+from app.forms import parse_day
 from app.tables import LedgerEntryRow, PaymentRow
 from app.usecases import audit, decisions, receipts
 from app.usecases.audit import AuditView
@@ -100,10 +99,6 @@ def hold(
 def pay(
     decision_id: str, body: schemas.PaymentBody, services: ServicesDep, actor: ActorDep
 ) -> dict[str, Any]:
-    try:
-        paid_on = date.fromisoformat(body.paid_on) if body.paid_on else None
-    except ValueError:
-        raise InvalidInput(N_("Write the date as YYYY-MM-DD."), field="paid_on") from None
     view, payment = decisions.pay(
         services,
         actor,
@@ -111,7 +106,7 @@ def pay(
         amount_minor=body.amount_minor,
         paid_to=body.paid_to,
         method=body.method,
-        paid_on=paid_on,
+        paid_on=parse_day(body.paid_on or "", "paid_on"),
     )
     return {**_payment(payment), "decision": _decision(view)}
 
@@ -171,7 +166,7 @@ def ledger(group_id: str, services: ServicesDep, actor: ActorDep) -> list[dict[s
 
 # --- audit trail and exports ----------------------------------------------------------
 
-Decimal = Annotated[str, Query(pattern="^(point|comma)$", description="comma: 1234,50 and ;")]
+DecimalMark = Annotated[str, Query(pattern="^(point|comma)$", description="comma: 1234,50 and ;")]
 
 
 def _audit(view: AuditView) -> dict[str, Any]:
@@ -220,7 +215,7 @@ def audit_csv(services: Services, actor: Actor, comma: bool) -> Response:
             exports.text(json.dumps(v.entry.before, ensure_ascii=False) if v.entry.before else ""),
             exports.text(json.dumps(v.entry.after, ensure_ascii=False) if v.entry.after else ""),
         ]
-        for v in audit.everything(services, actor)
+        for v in audit.trail(services, actor, limit=None)
     ]
     header = ["at", "actor", "role", "action", "subject", "subject_id", "before", "after"]
     return _csv(exports.document(header, rows, decimal_comma=comma), "audit.csv")
@@ -269,21 +264,23 @@ def decisions_csv(services: Services, actor: Actor, group_id: str, comma: bool) 
 
 
 @router.get("/audit.csv")
-def audit_export(services: ServicesDep, actor: ActorDep, decimal: Decimal = "point") -> Response:
+def audit_export(
+    services: ServicesDep, actor: ActorDep, decimal: DecimalMark = "point"
+) -> Response:
     """The whole audit trail as CSV (``decimal=comma``: for Danish Excel)."""
     return audit_csv(services, actor, decimal == "comma")
 
 
 @router.get("/groups/{group_id}/ledger.csv")
 def ledger_export(
-    group_id: str, services: ServicesDep, actor: ActorDep, decimal: Decimal = "point"
+    group_id: str, services: ServicesDep, actor: ActorDep, decimal: DecimalMark = "point"
 ) -> Response:
     return ledger_csv(services, actor, group_id, decimal == "comma")
 
 
 @router.get("/groups/{group_id}/decisions.csv")
 def decisions_export(
-    group_id: str, services: ServicesDep, actor: ActorDep, decimal: Decimal = "point"
+    group_id: str, services: ServicesDep, actor: ActorDep, decimal: DecimalMark = "point"
 ) -> Response:
     return decisions_csv(services, actor, group_id, decimal == "comma")
 

@@ -23,33 +23,25 @@ class AuditView:
 
 
 def trail(
-    services: Services, actor: Actor, *, limit: int = 200, before: datetime | None = None
+    services: Services,
+    actor: Actor,
+    *,
+    limit: int | None = 200,
+    before: datetime | None = None,
 ) -> list[AuditView]:
-    """The organisation's trail, newest first; ``before`` pages back in time."""
+    """The organisation's trail, newest first; ``before`` pages back in time. ``limit``
+    ``None``: all of it (the CSV export, which must not be cut off)."""
     require(actor, Action.VIEW_AUDIT, organisation_id=actor.organisation_id)
-    limit = max(1, min(limit, LIMIT_MAX))
     if before is not None and before.tzinfo is None:
         before = before.replace(tzinfo=UTC)  # a time without a zone is taken as UTC
     with services.db.reading() as session:
         query = select(AuditRow).where(AuditRow.organisation_id == actor.organisation_id)
         if before is not None:
             query = query.where(col(AuditRow.at) < before)
-        rows = session.exec(
-            query.order_by(col(AuditRow.at).desc(), col(AuditRow.id).desc()).limit(limit)
-        ).all()
-        return named(session, rows)
-
-
-def everything(services: Services, actor: Actor) -> list[AuditView]:
-    """The whole trail, newest first (for the CSV export: nothing cut off)."""
-    require(actor, Action.VIEW_AUDIT, organisation_id=actor.organisation_id)
-    with services.db.reading() as session:
-        rows = session.exec(
-            select(AuditRow)
-            .where(AuditRow.organisation_id == actor.organisation_id)
-            .order_by(col(AuditRow.at).desc(), col(AuditRow.id).desc())
-        ).all()
-        return named(session, rows)
+        query = query.order_by(col(AuditRow.at).desc(), col(AuditRow.id).desc())
+        if limit is not None:
+            query = query.limit(max(1, min(limit, LIMIT_MAX)))
+        return named(session, session.exec(query).all())
 
 
 def named(session: Session, rows: Sequence[AuditRow]) -> list[AuditView]:

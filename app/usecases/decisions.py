@@ -106,10 +106,17 @@ def _step(
     make: Callable[[Decision, str, int | None], Step],
     action: str,
     note: str = "",
+    said: tuple[str, str] | None = None,
     after: Callable[[Session, DecisionRow], None] | None = None,
 ) -> DecisionView:
     """Run one step of the state machine on a decision, under its pot's lock: the row and
-    the ledger entries change together, or nothing does."""
+    the ledger entries change together, or nothing does. ``said``: what the approver wrote
+    for the group (the row's ``reason``, ``question`` or ``note``), kept cleaned on the row
+    and as the ledger's note."""
+    written = ""
+    if said is not None:
+        written = require_text(said[0], said[1], maximum=rules.REASON_MAX, required=False)
+        note = note or written[:200]
     with unit_of_work(services) as uow:
         session = uow.session
         row = session.get(DecisionRow, decision_id)
@@ -149,6 +156,8 @@ def _step(
         row.approvals = list(step.decision.approvals)
         row.pending_minor = step.decision.pending_minor
         row.updated_at = utcnow()
+        if said is not None:
+            setattr(row, said[0], written)
         if after is not None:
             after(session, row)
         session.add(row)
@@ -192,32 +201,24 @@ def approve(
 
 
 def reject(services: Services, actor: Actor, decision_id: str, reason: str) -> DecisionView:
-    def keep(session: Session, row: DecisionRow) -> None:
-        row.reason = require_text("reason", reason, maximum=rules.REASON_MAX)
-
     return _step(
         services,
         actor,
         decision_id,
         lambda d, who, _above: rules.reject(d, who, reason),
         "decision.reject",
-        note=clean_text(reason)[:200],
-        after=keep,
+        said=("reason", reason),
     )
 
 
 def hold(services: Services, actor: Actor, decision_id: str, question: str) -> DecisionView:
-    def keep(session: Session, row: DecisionRow) -> None:
-        row.question = require_text("question", question, maximum=rules.REASON_MAX)
-
     return _step(
         services,
         actor,
         decision_id,
         lambda d, who, _above: rules.hold(d, who, question),
         "decision.hold",
-        note=clean_text(question)[:200],
-        after=keep,
+        said=("question", question),
     )
 
 
@@ -272,17 +273,13 @@ def refund(
 
 
 def complete(services: Services, actor: Actor, decision_id: str, note: str = "") -> DecisionView:
-    def keep(session: Session, row: DecisionRow) -> None:
-        row.note = require_text("note", note, maximum=rules.REASON_MAX, required=False)
-
     return _step(
         services,
         actor,
         decision_id,
         lambda d, who, _above: rules.complete(d, who),
         "decision.complete",
-        note=clean_text(note)[:200],
-        after=keep,
+        said=("note", note),
     )
 
 

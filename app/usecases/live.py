@@ -130,7 +130,7 @@ def _snapshot(session: Session, workshop_id: str) -> Snapshot:
         ]
         ballots = ballot_count(session, current.id)
         result = session.get(ResultRow, current.id)
-        live = live_result(session, current, group.id) if result is None else None
+        live = live_result(session, current, group.id, rows) if result is None else None
         if result is not None:
             fates = {
                 d.proposal_id: d

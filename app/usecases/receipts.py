@@ -115,9 +115,6 @@ def get_receipt(services: Services, actor: Actor, receipt_id: str) -> Receipt:
         row = session.get(ReceiptRow, receipt_id)
         if row is None:
             raise NotFound(N_("There is no such receipt."))
-        payment = session.get(PaymentRow, row.payment_id)
-        decision = session.get(DecisionRow, payment.decision_id) if payment else None
-        group = session.get(GroupRow, decision.group_id) if decision else None
-        assert group is not None
+        _payment, group = _payment_of(session, row.payment_id)
         require(actor, Action.VIEW_DECISIONS, organisation_id=group.organisation_id)
         return Receipt(row, services.settings.receipts_dir / row.stored_name)

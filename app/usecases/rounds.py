@@ -198,8 +198,9 @@ def _close(session: Session, round_: RoundRow, workshop: WorkshopRow, actor: Act
     """
     ledger.lock_pot(session, workshop.group_id)
     balance = ledger.balance(session, workshop.group_id)
-    result = tally(session, round_, effective_budget(round_.budget_minor, balance))
-    amounts = {p.id: p.amount_minor for p in proposals_of(session, round_.id)}
+    proposals = proposals_of(session, round_.id)
+    result = tally(session, round_, effective_budget(round_.budget_minor, balance), proposals)
+    amounts = {p.id: p.amount_minor for p in proposals}
     opened = open_decisions(session, round_, workshop.group_id, result.funded)
     ledger.append(
         session,

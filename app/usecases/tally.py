@@ -12,7 +12,7 @@ from app.deliberation.methods import Method
 from app.deliberation.phases import Phase
 from app.deliberation.pots import effective_budget
 from app.deliberation.rules import Candidate, compute_result
-from app.tables import BallotRow, MemberRow, ResultRow, RoundRow
+from app.tables import BallotRow, MemberRow, ProposalRow, ResultRow, RoundRow
 
 from . import ledger
 from .queries import proposals_of
@@ -39,9 +39,16 @@ def counted_ballots(session: Session, round_: RoundRow, costs: Mapping[str, int]
     ]
 
 
-def tally(session: Session, round_: RoundRow, budget_minor: int) -> ResultRow:
-    """The round's result as its ballots stand, within ``budget_minor`` (not yet stored)."""
-    proposals = proposals_of(session, round_.id)
+def tally(
+    session: Session,
+    round_: RoundRow,
+    budget_minor: int,
+    proposals: Sequence[ProposalRow] | None = None,
+) -> ResultRow:
+    """The round's result as its ballots stand, within ``budget_minor`` (not yet stored);
+    ``proposals``: the round's, when the caller has read them already."""
+    if proposals is None:
+        proposals = proposals_of(session, round_.id)
     costs = {p.id: p.amount_minor for p in proposals}
     method = Method(round_.method)
     result = compute_result(
@@ -64,9 +71,14 @@ def tally(session: Session, round_: RoundRow, budget_minor: int) -> ResultRow:
     )
 
 
-def live_result(session: Session, round_: RoundRow, group_id: str) -> ResultRow | None:
+def live_result(
+    session: Session,
+    round_: RoundRow,
+    group_id: str,
+    proposals: Sequence[ProposalRow] | None = None,
+) -> ResultRow | None:
     """The result as it stands, while the group votes in a round that shows it live."""
     if not round_.show_live or Phase(round_.phase) is not Phase.VOTING:
         return None
     balance = ledger.balance(session, group_id)
-    return tally(session, round_, effective_budget(round_.budget_minor, balance))
+    return tally(session, round_, effective_budget(round_.budget_minor, balance), proposals)
