@@ -34,6 +34,10 @@ from .wallets import Wallets
 __all__ = ["Sweep"]
 
 _CLOSE = 1e-9  # relative: decisions closer than this are re-made in exact arithmetic
+# A price per unit is alpha / cost with alpha <= cost, so in [0, 1]: two prices, or a price
+# and a bound, within _CLOSE of each other relative to the larger (or to 1) are within
+# 2 * _CLOSE absolutely. Tested that way in the hot loops, the test errs on the careful side.
+_TIED = 2 * _CLOSE
 _MARGIN = 1 - 1e-6  # how much of a computed reach is trusted
 _NEVER = float("inf")
 
@@ -102,11 +106,8 @@ class _Priced:
     proposal: _Proposal
     bound: float
     rate: float
-    tie: tuple[int, int, int] = (0, 0, 0)
+    tie: tuple[int, int, int]
     payers: int | None = None  # when last priced: how many pay alike, if certain
-
-    def __post_init__(self) -> None:
-        self.tie = self.proposal.tie
 
 
 _ORDER = attrgetter("bound", "tie")  # cheapest bound first, ties as the rules break them
@@ -199,7 +200,7 @@ class Sweep:
         counts = self.counts
         budget, slope = state.budget[:], state.slope[:]
         fuzzy, spent = set(state.fuzzy), set(state.spent)
-        alive = {p.id: _Priced(p, bound, rate) for p, bound, rate in state.alive}
+        alive = {p.id: _Priced(p, bound, rate, p.tie) for p, bound, rate in state.alive}
         last = state.last
         # Money never exceeds everyone's share together: one absolute tolerance for it.
         money_close = _CLOSE * max(e * sum(counts), 1.0)
@@ -217,9 +218,8 @@ class Sweep:
             best_key: tuple[float, int | None, tuple[int, int, int]] = (0.0, None, (0, 0, 0))
             for item in sorted(alive.values(), key=_ORDER):
                 proposal = item.proposal
-                if best is not None and item.bound > best_line[0]:
-                    if _apart(item.bound, best_line[0]):
-                        break  # no one further down can beat the best: prices only rose
+                if best is not None and item.bound - best_line[0] > _TIED:
+                    break  # no one further down can beat the best: prices only rose
                 members = proposal.supporters
                 # Whether its supporters can pay for it decides the outcome: that must be
                 # clear. Who among them is short only shapes alpha, which moves
@@ -268,9 +268,7 @@ class Sweep:
             soon = []
             for other in alive.values():
                 value, rate = other.bound - best_line[0], other.rate - best_line[1]
-                if not _apart(other.bound, best_line[0]) and (
-                    other.payers is None or best_key[1] is None
-                ):
+                if -_TIED <= value <= _TIED and (other.payers is None or best_key[1] is None):
                     # Tied to within rounding, decided in exact arithmetic: how the two
                     # prices move from here is not certain, so no claims about later.
                     reach = 0.0
@@ -321,7 +319,13 @@ class Sweep:
         """
         counts = self.counts
         limit = min((c.until for c in self.checkpoints), default=_NEVER)
-        for drop in sorted(self.drops, key=lambda d: d.soonest):
+        near = []
+        for drop in self.drops:  # most cannot matter before the limit: no sorting for them
+            if drop.soonest >= limit:
+                drop.until = drop.soonest
+            else:
+                near.append(drop)
+        for drop in sorted(near, key=lambda d: d.soonest):
             if drop.soonest >= limit:
                 drop.until = drop.soonest
                 continue
