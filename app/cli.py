@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 
 from app.config import ConfigurationError, load_settings
 from app.deliberation.errors import DeliberationError
@@ -20,19 +21,47 @@ def _services() -> Services:
     return services
 
 
-def user_create(args: argparse.Namespace) -> int:
-    from app.usecases import accounts
-
-    services = _services()
+def _user_command(change: Callable[[Services], str]) -> int:
+    """Run one change to a user; print its answer, or a one-line reason and exit 1."""
     try:
-        user = accounts.create_user(
-            services, email=args.email, password=args.password, role=args.role
-        )
+        print(change(_services()))
     except DeliberationError as error:
         print(f"puljen: {error.text()}", file=sys.stderr)
         return 1
-    print(user.id)
     return 0
+
+
+def user_create(args: argparse.Namespace) -> int:
+    from app.usecases import accounts
+
+    return _user_command(
+        lambda services: (
+            accounts.create_user(
+                services, email=args.email, password=args.password, role=args.role
+            ).id
+        )
+    )
+
+
+def user_role(args: argparse.Namespace) -> int:
+    from app.usecases import accounts
+
+    return _user_command(
+        lambda services: (
+            f"{accounts.set_role(services, email=args.email, role=args.role).email}"
+            f" is now {args.role}"
+        )
+    )
+
+
+def user_password(args: argparse.Namespace) -> int:
+    from app.usecases import accounts
+
+    def change(services: Services) -> str:
+        ended = accounts.set_password(services, email=args.email, password=args.password)
+        return f"password changed; {ended} login(s) ended"
+
+    return _user_command(change)
 
 
 def migrate(args: argparse.Namespace) -> int:
@@ -120,6 +149,14 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--password", required=True)
     create.add_argument("--role", required=True, choices=["facilitator", "approver", "admin"])
     create.set_defaults(handler=user_create)
+    role = user.add_parser("role", help="give a user another role")
+    role.add_argument("--email", required=True)
+    role.add_argument("--role", required=True, choices=["facilitator", "approver", "admin"])
+    role.set_defaults(handler=user_role)
+    password = user.add_parser("password", help="set a new password and end the user's logins")
+    password.add_argument("--email", required=True)
+    password.add_argument("--password", required=True)
+    password.set_defaults(handler=user_password)
 
     pb = commands.add_parser("pb", help="pabulib files").add_subparsers(
         dest="pb_command", required=True

@@ -47,6 +47,40 @@ def create_organisation(services: Services, *, name: str) -> OrganisationRow:
     return row
 
 
+def _email(email: str) -> str:
+    email = email.strip().lower()
+    if not _EMAIL.match(email) or len(email) > 254:
+        raise InvalidInput(N_("That does not look like an e-mail address."), field="email")
+    return email
+
+
+def _password_hash(password: str) -> str:
+    if len(password) < PASSWORD_MIN:
+        raise InvalidInput(
+            N_("The password must be at least {minimum} characters."),
+            field="password",
+            params={"minimum": PASSWORD_MIN},
+        )
+    return hash_password(password)  # slow on purpose: call it outside any transaction
+
+
+def _role(role: str) -> Role:
+    try:
+        user_role = Role(role)
+    except ValueError:
+        user_role = Role.MEMBER
+    if user_role not in USER_ROLES:
+        raise InvalidInput(N_("The role must be facilitator, approver or admin."), field="role")
+    return user_role
+
+
+def _user(session: Session, email: str) -> UserRow:
+    row = session.exec(select(UserRow).where(UserRow.email == email)).first()
+    if row is None:
+        raise InvalidInput(N_("There is no user with that e-mail."), field="email")
+    return row
+
+
 def create_user(
     services: Services,
     *,
@@ -55,22 +89,9 @@ def create_user(
     role: str,
     organisation_id: str | None = None,
 ) -> UserRow:
-    email = email.strip().lower()
-    if not _EMAIL.match(email) or len(email) > 254:
-        raise InvalidInput(N_("That does not look like an e-mail address."), field="email")
-    if len(password) < PASSWORD_MIN:
-        raise InvalidInput(
-            N_("The password must be at least {minimum} characters."),
-            field="password",
-            params={"minimum": PASSWORD_MIN},
-        )
-    try:
-        user_role = Role(role)
-    except ValueError:
-        user_role = Role.MEMBER
-    if user_role not in USER_ROLES:
-        raise InvalidInput(N_("The role must be facilitator, approver or admin."), field="role")
-    password_hash = hash_password(password)  # slow on purpose: outside the transaction
+    email = _email(email)
+    user_role = _role(role)
+    password_hash = _password_hash(password)
     try:
         with unit_of_work(services) as uow:
             if organisation_id is None:
@@ -97,6 +118,54 @@ def create_user(
             N_("A user with that e-mail already exists."), code="email_taken", field="email"
         ) from None
     return row
+
+
+def set_role(services: Services, *, email: str, role: str) -> UserRow:
+    """Give a user another role; it holds from their next request (the role is read from
+    the user on every request, so no token needs to change)."""
+    email, user_role = _email(email), _role(role)
+    with unit_of_work(services) as uow:
+        row = _user(uow.session, email)
+        before = row.role
+        if before != user_role.value:
+            row.role = user_role.value
+            uow.session.add(row)
+            uow.audit(
+                None,
+                "user.role",
+                ("user", row.id),
+                organisation_id=row.organisation_id,
+                before={"email": email, "role": before},
+                after={"email": email, "role": user_role.value},
+            )
+    return row
+
+
+def set_password(services: Services, *, email: str, password: str) -> int:
+    """Give a user a new password and end every login they have (a password is changed
+    when it may be known to someone else). Answers how many logins were ended."""
+    email, password_hash = _email(email), _password_hash(password)
+    with unit_of_work(services) as uow:
+        row = _user(uow.session, email)
+        row.password_hash = password_hash
+        uow.session.add(row)
+        now = utcnow()
+        open_sessions = uow.session.exec(
+            select(SessionRow).where(
+                SessionRow.user_id == row.id, col(SessionRow.revoked_at).is_(None)
+            )
+        ).all()
+        for session_row in open_sessions:
+            session_row.revoked_at = now
+            uow.session.add(session_row)
+        uow.audit(
+            None,
+            "user.password",
+            ("user", row.id),
+            organisation_id=row.organisation_id,
+            after={"email": email, "logins_ended": len(open_sessions)},
+        )
+    return len(open_sessions)
 
 
 def login(services: Services, *, email: str, password: str) -> tuple[str, UserRow]:
