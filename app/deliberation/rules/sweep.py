@@ -12,6 +12,8 @@ outcome changes at only a few shares. So a run here is in floating point, and
 * **resumable**: each purchase keeps a checkpoint of the state before it and the share up
   to which its own decisions hold. At a higher share the run starts again from the first
   purchase whose decisions may have changed, not from scratch.
+* **exact at ties**: two prices too close to call are compared exactly, and as exact lines
+  (``lines.Lines``), so a tie that lasts for many shares is followed, not re-run at each.
 
 Within one run budgets only rise with ``e`` (no slope is negative), so a proposal's price
 only falls, and falls ever more slowly (it is convex in ``e``): the line through its price
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from operator import attrgetter, mul
 
+from .lines import Lines
 from .outcome import Candidate, tie_key
 from .profile import Profile
 from .wallets import Wallets
@@ -269,9 +272,9 @@ class Sweep:
             for other in alive.values():
                 value, rate = other.bound - best_line[0], other.rate - best_line[1]
                 if -_TIED <= value <= _TIED and (other.payers is None or best_key[1] is None):
-                    # Tied to within rounding, decided in exact arithmetic: how the two
-                    # prices move from here is not certain, so no claims about later.
-                    reach = 0.0
+                    # Tied to within rounding: how far the best stays ahead, from both
+                    # prices as exact lines (no claims, if that cannot be told).
+                    reach = min(reach, self._tie_reach(share, best.proposal, other.proposal))
                 elif value * rate < 0:
                     soon.append((-value / rate, other))
                 elif value == 0 and rate != 0:
@@ -360,6 +363,32 @@ class Sweep:
         if price_a is None or price_b is None:
             return None
         return (price_a / a.cost, a.tie) < (price_b / b.cost, b.tie)
+
+    def _tie_reach(self, share: Fraction, best: _Proposal, other: _Proposal) -> float:
+        """How far the share may rise before ``other`` could beat ``best``, whose prices are
+        too close for floats: both as exact lines from the purchases so far made again.
+
+        ``other``'s price is convex in the share, so it never falls below its line; the
+        best's price is its line for as long as who pays what for it holds (the caller's
+        own limit). So where the lines do not cross, the best stays ahead (a tie goes to it
+        by the tie key); where they do, that is the limit."""
+        lines = Lines(share, len(self.counts))
+        counts = self.counts
+        for bought in self.funded:
+            p = self.by_id[bought]
+            if not lines.buy(p.cost, p.supporters, counts):
+                return 0.0
+        mine = lines.alpha(best.cost, best.supporters, counts)
+        theirs = lines.alpha(other.cost, other.supporters, counts)
+        if mine is None or theirs is None:
+            return 0.0
+        value = theirs[0] / other.cost - mine[0] / best.cost
+        rate = theirs[1] / other.cost - mine[1] / best.cost
+        if value < 0 or (value == 0 and other.tie < best.tie):
+            return 0.0  # not what the floats decided: no claims
+        if rate >= 0:
+            return _NEVER
+        return float(value / -rate)
 
     def _give_up(self, step: int, e: float) -> None:
         """A close call in purchase ``step``: the caller runs the exact version. What came
