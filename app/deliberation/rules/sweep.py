@@ -78,12 +78,13 @@ class _Proposal:
     cost: int
     tie: tuple[int, int, int]
     supporters: list[int]  # voter groups
-    weights: list[int]  # how many voters in each of those groups
+    weights: list[int] | None  # how many voters in each of those groups; None: one each
     approvals: int
 
     def money(self, budget: list[float]) -> float:
         """What its supporters have together (summed in C: this is the hot loop)."""
-        total: float = sum(map(mul, map(budget.__getitem__, self.supporters), self.weights))
+        have = map(budget.__getitem__, self.supporters)
+        total: float = sum(have) if self.weights is None else sum(map(mul, have, self.weights))
         return total
 
 
@@ -138,7 +139,7 @@ class Sweep:
                 c.amount_minor,
                 tie_key(c, profile.approvals[c.id]),
                 profile.supporters[c.id],
-                [profile.counts[g] for g in profile.supporters[c.id]],
+                _weights([profile.counts[g] for g in profile.supporters[c.id]]),
                 profile.approvals[c.id],
             )
             for c in candidates
@@ -315,10 +316,10 @@ class Sweep:
     ) -> None:
         """From which share each dropped proposal might be bought in this run.
 
-        Dropped before purchase ``step``, it could be bought later in the run only at no
-        more than the last purchase's price per unit (prices only rise within a run), with
-        no more money than its supporters had then; after the last purchase, with what they
-        have left. Neither can come before they could afford it at all (``soonest``).
+        Dropped before purchase ``step``, it could be bought instead of a later purchase
+        only at no more than that purchase's price per unit, with what its supporters had
+        before it; after the last purchase, with what they have left. None of these can
+        come before they could afford it at all (``soonest``).
         """
         counts = self.counts
         limit = min((c.until for c in self.checkpoints), default=_NEVER)
@@ -335,14 +336,21 @@ class Sweep:
             proposal, cost = drop.proposal, float(drop.proposal.cost)
             left = [(budget[g], slope[g], counts[g]) for g in proposal.supporters]
             until = e + _affordable_in(left, cost, None) * _MARGIN
-            if drop.step < len(self.funded) and drop.soonest < until:
-                then = self.checkpoints[drop.step]
+            for step in range(drop.step, len(self.funded)):
+                if until <= drop.soonest:
+                    break
+                then = self.checkpoints[step]
                 d = e - then.at
                 money = [
                     (then.budget[g] + then.slope[g] * d, then.slope[g], counts[g])
                     for g in proposal.supporters
                 ]
-                cap = (last[0] * cost, last[1] * cost)
+                if e + _affordable_in(money, cost, None) * _MARGIN >= until:
+                    break  # nor later: there is only less money after more purchases
+                price = (
+                    self.checkpoints[step + 1].last if step + 1 < len(self.checkpoints) else last
+                )
+                cap = (price[0] * cost, price[1] * cost)
                 until = min(until, e + _affordable_in(money, cost, cap) * _MARGIN)
             drop.until = until
             limit = min(limit, until)
@@ -400,6 +408,10 @@ class Sweep:
             drop.until = min(drop.until, drop.soonest)
 
 
+def _weights(counts: list[int]) -> list[int] | None:
+    return None if all(n == 1 for n in counts) else counts
+
+
 def _water(
     proposal: _Proposal,
     budget: list[float],
@@ -413,11 +425,16 @@ def _water(
     at ``d`` past the run's share: the poorest pay all they have, the rest the same. Also
     how many pay ``alpha``, if that is certain (then the price per unit is 1/payers)."""
     supporters, count = proposal.supporters, proposal.approvals
-    have = [budget[g] + slope[g] * d for g in supporters] if d else [budget[g] for g in supporters]
-    poorest = min(have)
+    if d:
+        have = [budget[g] + slope[g] * d for g in supporters]
+        poorest = min(have)
+    else:
+        poorest = min(map(budget.__getitem__, supporters))
     if poorest * count >= proposal.cost:  # nobody is short: the common case, with no sorting
         payers = count if poorest * count - proposal.cost > money_close else None
         return (proposal.cost / count, 0.0), payers
+    if not d:
+        have = list(map(budget.__getitem__, supporters))
     need, need_rate = float(proposal.cost), 0.0
     paid_up = True  # so far only supporters with nothing left, exactly nothing
     for i in sorted(range(len(have)), key=have.__getitem__):
