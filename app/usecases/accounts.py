@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -149,23 +150,27 @@ def set_password(services: Services, *, email: str, password: str) -> int:
         row = _user(uow.session, email)
         row.password_hash = password_hash
         uow.session.add(row)
-        now = utcnow()
-        open_sessions = uow.session.exec(
-            select(SessionRow).where(
-                SessionRow.user_id == row.id, col(SessionRow.revoked_at).is_(None)
-            )
-        ).all()
-        for session_row in open_sessions:
-            session_row.revoked_at = now
-            uow.session.add(session_row)
+        ended = end_logins(uow.session, col(SessionRow.user_id) == row.id)
         uow.audit(
             None,
             "user.password",
             ("user", row.id),
             organisation_id=row.organisation_id,
-            after={"email": email, "logins_ended": len(open_sessions)},
+            after={"email": email, "logins_ended": ended},
         )
-    return len(open_sessions)
+    return ended
+
+
+def end_logins(session: Session, whose: ColumnElement[bool]) -> int:
+    """Revoke the open logins that ``whose`` picks (a user's, a member's); how many."""
+    now = utcnow()
+    open_rows = session.exec(
+        select(SessionRow).where(whose, col(SessionRow.revoked_at).is_(None))
+    ).all()
+    for row in open_rows:
+        row.revoked_at = now
+        session.add(row)
+    return len(open_rows)
 
 
 def login(services: Services, *, email: str, password: str) -> tuple[str, UserRow]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.clock import utcnow
 from app.deliberation.errors import InvalidInput, NotFound
@@ -14,6 +14,7 @@ from app.deliberation.permissions import Action, Actor, require
 from app.deliberation.text import N_
 from app.tables import CommentRow, MemberRow, ProposalRow, RoundRow, SessionRow, WorkshopRow
 
+from .accounts import end_logins
 from .unit import Services, UnitOfWork, lock_workshop, unit_of_work
 from .workshops import active_member_count
 
@@ -135,11 +136,7 @@ def remove_member(services: Services, actor: Actor, member_id: str) -> MemberRow
                 before={"name": member.name, "removed": False},
                 after={"removed": True},
             )
-            for session_row in uow.session.exec(
-                select(SessionRow).where(SessionRow.member_id == member.id)
-            ).all():
-                session_row.revoked_at = session_row.revoked_at or now
-                uow.session.add(session_row)
+            end_logins(uow.session, col(SessionRow.member_id) == member.id)
             uow.session.flush()
             uow.record(
                 workshop.id,

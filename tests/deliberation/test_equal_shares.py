@@ -217,6 +217,16 @@ def test_add1_rechecks_a_dropped_proposal_when_later_purchases_change() -> None:
     assert equal_shares(candidates, ballots, 26100, unit_minor=100).funded == expected
 
 
+def _workshop_round(seed: int, index: int) -> tuple[list[Candidate], list[frozenset[str]]]:
+    """Round ``index`` of the benchmark's workshop-sized rounds (40 members, 30 proposals)."""
+    rng = random.Random(seed)
+    for _ in range(index + 1):
+        candidates = [Candidate(f"p{i}", rng.randint(10, 200) * 100_00, i) for i in range(30)]
+        ids = [c.id for c in candidates]
+        ballots = [frozenset(rng.sample(ids, rng.randint(1, 8))) for _ in range(40)]
+    return candidates, ballots
+
+
 def test_add1_settles_near_ties_exactly_without_a_full_exact_run(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -224,11 +234,7 @@ def test_add1_settles_near_ties_exactly_without_a_full_exact_run(
     cost exactly the same per unit for many steps; floats cannot tell them apart. The sweep
     settles each such comparison exactly (the certain purchases made again in integers)
     instead of falling back to a whole exact run at every one of those steps."""
-    rng = random.Random(2)
-    for _ in range(28):  # the 28th of these workshop-sized rounds has such a tie
-        candidates = [Candidate(f"p{i}", rng.randint(10, 200) * 100_00, i) for i in range(30)]
-        ids = [c.id for c in candidates]
-        ballots = [frozenset(rng.sample(ids, rng.randint(1, 8))) for _ in range(40)]
+    candidates, ballots = _workshop_round(seed=2, index=27)  # one with such a tie
     from app.deliberation.rules import equal_shares as module
 
     runs = {"exact": 0}
@@ -252,11 +258,7 @@ def test_add1_follows_a_tie_that_lasts_without_a_run_at_every_step(
     member, and the tie key gives it to the same one all along. Floats cannot see that the
     tie lasts; exact lines (value and slope) can, so the sweep runs once for the whole tie,
     not at each of its 242 steps."""
-    rng = random.Random(1)
-    for _ in range(80):  # the 80th of these workshop-sized rounds has such a tie
-        candidates = [Candidate(f"p{i}", rng.randint(10, 200) * 100_00, i) for i in range(30)]
-        ids = [c.id for c in candidates]
-        ballots = [frozenset(rng.sample(ids, rng.randint(1, 8))) for _ in range(40)]
+    candidates, ballots = _workshop_round(seed=1, index=79)  # the benchmark's 80th round
     from app.deliberation.rules.sweep import Sweep
 
     runs = {"sweep": 0}
