@@ -292,3 +292,77 @@ def test_exact_lines_pay_for_a_proposal_as_lines_in_the_share() -> None:
     ]
     assert lines.alpha(5, [0], [1]) is None  # nothing left, and nothing coming in
     assert not lines.buy(5, [0], [1])
+
+
+def _grouped(
+    costs: dict[str, int], groups: list[tuple[str, int]]
+) -> tuple[list[Candidate], list[frozenset[str]]]:
+    candidates = [Candidate(p, cost, int(p[1:])) for p, cost in costs.items()]
+    return candidates, [frozenset(s.split()) for s, n in groups for _ in range(n)]
+
+
+@pytest.mark.parametrize(
+    ("costs", "groups"),
+    [
+        (  # p2 and p6 cost 200 each and are priced alike by the same short supporters
+            {"p2": 200, "p3": 600, "p6": 200, "p7": 200, "p8": 200, "p9": 100},
+            [("p6", 1), ("p7 p8", 1), ("p7 p8 p9", 2), ("p8", 1), ("", 5), ("p2 p3 p6", 4)]
+            + [("p2 p3 p9", 1), ("p7 p9", 1), ("p3 p9", 5), ("", 1), ("p8", 2)]
+            + [("p2 p3 p6 p7 p9", 3), ("p7", 1), ("p8 p9", 1), ("", 2), ("p7 p9", 1)]
+            + [("p3 p6", 1), ("p2 p7 p8", 1)],
+        ),
+        (
+            {"p2": 200, "p3": 600, "p4": 200, "p6": 200, "p7": 200, "p8": 200, "p9": 100}
+            | {"p10": 300},
+            [("p6", 1), ("p7 p9", 1), ("p7 p8 p9", 2), ("p8", 2), ("p4", 4), ("p2 p3 p4 p6", 5)]
+            + [("p2 p3 p9 p10", 1), ("p3 p7 p9", 2), ("p3 p9 p10", 5), ("p10", 1), ("p8", 2)]
+            + [("p3 p8", 1), ("p2 p3 p6 p7 p9", 3), ("p4 p7", 1), ("p4 p8 p9 p10", 1), ("", 2)]
+            + [("p7 p9", 1), ("p3 p6 p10", 1), ("p2 p7 p8", 1)],
+        ),
+    ],
+)
+def test_add1_sees_money_that_is_exactly_enough_at_a_cap(
+    costs: dict[str, int], groups: list[tuple[str, int]]
+) -> None:
+    """Found by a review's randomized check: a proposal dropped earlier can pay exactly a
+    later purchase's price, over a whole range of shares, because both are priced by the
+    same short supporters. Floats saw the money a hair short and never; it is enough, and
+    the tie key gives it the place."""
+    candidates, ballots = _grouped(costs, groups)
+    fast = equal_shares(candidates, ballots, 1500, completion="add1", unit_minor=1)
+    assert fast.funded == naive_add1(candidates, ballots, 1500)
+
+
+def test_tie_reach_follows_exact_price_lines_after_a_purchase() -> None:
+    """After X (30, paid 10 each by A, B and C at a share of 10), A, B and C have nothing
+    but gain a unit per unit of share; D and E have 10 and gain the same. Prices per unit
+    as exact lines, and how far the best stays ahead of a rival whose price floats cannot
+    tell from its own."""
+    from app.deliberation.rules.sweep import Sweep
+
+    ballots = {
+        "A": {"X", "P2"},
+        "B": {"X", "Q1", "Q2", "Q3", "Q4"},
+        "C": {"X", "Q2", "Q4"},
+        "D": {"P1", "Q1", "P2", "Q2", "Q3", "Q4"},
+        "E": {"P1", "P2", "Q2", "Q3", "Q4"},
+    }
+    costs = {"X": 30, "P1": 10, "Q1": 10, "P2": 10, "Q2": 20, "Q3": 8, "Q4": 19}
+    candidates = [Candidate(p, cost, i) for i, (p, cost) in enumerate(costs.items())]
+    voters = [frozenset(b) for b in ballots.values()]
+    sweep = Sweep(candidates, Profile(candidates, voters))
+    sweep.funded = ["X"]
+    p = sweep.by_id
+
+    def reach(best: str, other: str) -> float | None:
+        return sweep._tie_reach(Fraction(10), p[best], p[other])
+
+    # P1 = 10 / 2 per unit, steady; Q1: B pays what it gains, D the rest: 1 - e/10.
+    assert reach("P1", "Q1") == 5.0
+    # P2 and Q2 cost 1/2 - e/20 alike; the tie goes to the cheaper P2 until A, who pays
+    # what it gains, reaches the common 5 - e/2: at e = 10/3.
+    assert reach("P2", "Q2") == pytest.approx(10 / 3)
+    # Q4 costs 1/2 - e/19: from here on less than P2.
+    assert reach("P2", "Q4") == 0.0
+    # Q3 costs the same as P2 now and is cheaper: the tie was Q3's, not P2's.
+    assert reach("P2", "Q3") is None

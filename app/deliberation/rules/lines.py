@@ -12,6 +12,7 @@ slowly than ``alpha``, so the water-filling compares (value, slope) pairs in tha
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 __all__ = ["Lines"]
@@ -25,6 +26,9 @@ class Lines:
     def __init__(self, share: Fraction, groups: int):
         one = (share, Fraction(1))
         self.budgets: list[Line] = [one] * groups
+        # How far the share may rise before a supporter of a purchase made (or noted with
+        # ``hold``) would pay differently: beyond it, these lines no longer hold.
+        self.steady: Fraction | float = math.inf
 
     def alpha(self, cost: int, supporters: list[int], counts: list[int]) -> Line | None:
         """What each supporter pays at most, as a line: the poorest pay all they have, the
@@ -41,11 +45,22 @@ class Lines:
             count -= n
         return None
 
+    def hold(self, alpha: Line, supporters: list[int]) -> None:
+        """Note how far the share may rise with each supporter paying as now: all they
+        have until their budget meets ``alpha``, or ``alpha`` until it meets their budget."""
+        for g in supporters:
+            value, slope = self.budgets[g]
+            if (value, slope) < alpha and slope > alpha[1]:
+                self.steady = min(self.steady, (alpha[0] - value) / (slope - alpha[1]))
+            elif (value, slope) > alpha and slope < alpha[1]:
+                self.steady = min(self.steady, (value - alpha[0]) / (alpha[1] - slope))
+
     def buy(self, cost: int, supporters: list[int], counts: list[int]) -> bool:
         """Each supporter pays ``alpha`` or all they have; ``False`` if they cannot."""
         alpha = self.alpha(cost, supporters, counts)
         if alpha is None:
             return False
+        self.hold(alpha, supporters)
         budgets = self.budgets
         for g in supporters:
             value, slope = budgets[g]

@@ -274,8 +274,12 @@ class Sweep:
                 value, rate = other.bound - best_line[0], other.rate - best_line[1]
                 if -_TIED <= value <= _TIED and (other.payers is None or best_key[1] is None):
                     # Tied to within rounding: how far the best stays ahead, from both
-                    # prices as exact lines (no claims, if that cannot be told).
-                    reach = min(reach, self._tie_reach(share, best.proposal, other.proposal))
+                    # prices as exact lines.
+                    tie = self._tie_reach(share, best.proposal, other.proposal)
+                    if tie is None:
+                        self._give_up(step, e)
+                        return None
+                    reach = min(reach, tie)
                 elif value * rate < 0:
                     soon.append((-value / rate, other))
                 elif value == 0 and rate != 0:
@@ -347,9 +351,11 @@ class Sweep:
                 ]
                 if e + _affordable_in(money, cost, None) * _MARGIN >= until:
                     break  # nor later: there is only less money after more purchases
-                price = (
-                    self.checkpoints[step + 1].last if step + 1 < len(self.checkpoints) else last
-                )
+                if step + 1 < len(self.checkpoints):  # its price, as of the next checkpoint
+                    after = self.checkpoints[step + 1]
+                    price = (after.last[0] + after.last[1] * (e - after.at), after.last[1])
+                else:
+                    price = last
                 cap = (price[0] * cost, price[1] * cost)
                 until = min(until, e + _affordable_in(money, cost, cap) * _MARGIN)
             drop.until = until
@@ -372,31 +378,34 @@ class Sweep:
             return None
         return (price_a / a.cost, a.tie) < (price_b / b.cost, b.tie)
 
-    def _tie_reach(self, share: Fraction, best: _Proposal, other: _Proposal) -> float:
+    def _tie_reach(self, share: Fraction, best: _Proposal, other: _Proposal) -> float | None:
         """How far the share may rise before ``other`` could beat ``best``, whose prices are
         too close for floats: both as exact lines from the purchases so far made again.
+        ``None`` if, exactly, ``best`` is not ahead: the floats got it wrong.
 
         ``other``'s price is convex in the share, so it never falls below its line; the
-        best's price is its line for as long as who pays what for it holds (the caller's
-        own limit). So where the lines do not cross, the best stays ahead (a tie goes to it
-        by the tie key); where they do, that is the limit."""
+        best's price is its line for as long as who pays what, for it and for the purchases
+        before it, holds (``Lines.steady``). So where the lines do not cross, the best stays
+        ahead (a tie goes to it by the tie key); where they do, that is the limit."""
         lines = Lines(share, len(self.counts))
         counts = self.counts
         for bought in self.funded:
             p = self.by_id[bought]
             if not lines.buy(p.cost, p.supporters, counts):
-                return 0.0
+                return None
         mine = lines.alpha(best.cost, best.supporters, counts)
         theirs = lines.alpha(other.cost, other.supporters, counts)
-        if mine is None or theirs is None:
-            return 0.0
+        if mine is None:
+            return None
+        if theirs is None:
+            return 0.0  # exactly unaffordable just above the share: no claims about later
+        lines.hold(mine, best.supporters)
         value = theirs[0] / other.cost - mine[0] / best.cost
         rate = theirs[1] / other.cost - mine[1] / best.cost
         if value < 0 or (value == 0 and other.tie < best.tie):
-            return 0.0  # not what the floats decided: no claims
-        if rate >= 0:
-            return _NEVER
-        return float(value / -rate)
+            return None
+        crossing = _NEVER if rate >= 0 else value / -rate
+        return float(min(crossing, lines.steady))
 
     def _give_up(self, step: int, e: float) -> None:
         """A close call in purchase ``step``: the caller runs the exact version. What came
@@ -513,7 +522,12 @@ def _affordable_in(
     money: list[tuple[float, float, int]], cost: float, cap: tuple[float, float] | None
 ) -> float:
     """The least d ≥ 0 at which supporters with budgets ``b + s·d`` (``n`` of each), each
-    paying at most ``cap`` (a line too; ``None``: no cap), could pay ``cost`` together."""
+    paying at most ``cap`` (a line too; ``None``: no cap), could pay ``cost`` together.
+
+    Money within rounding of the cost counts as enough: it may be exactly enough (two
+    proposals priced alike by the same short supporters meet a cap exactly, for a whole
+    range of shares), and an answer too early only costs another run."""
+    cost -= _CLOSE * max(cost, 1.0)
     if cap is None:
         total = sum(b * n for b, _s, n in money)
         rate = sum(s * n for _b, s, n in money)
@@ -536,7 +550,7 @@ def _affordable_in(
     at = 0.0
     for d, change in [*sorted(switches), (_NEVER, 0.0)]:
         if rate > 0 and value + rate * (d - at) >= cost:
-            return at + (cost - value) / rate
+            return at + max(0.0, (cost - value) / rate)
         value += rate * (d - at)
         rate += change
         at = d
