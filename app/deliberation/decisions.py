@@ -22,7 +22,7 @@ import enum
 from dataclasses import dataclass, replace
 
 from .errors import Conflict, InvalidInput, NotAllowed
-from .fields import clean_text, require_text
+from .fields import clean_text, require_amount, require_text
 from .pots import EntryKind
 from .text import N_
 
@@ -108,8 +108,7 @@ def approve(
     _must_be(decision, _DECIDABLE, N_("Only a funded decision or one on hold can be approved."))
     _not_their_own(decision, actor)
     amount = decision.funded_minor if amount_minor is None else amount_minor
-    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-        raise InvalidInput(N_("The amount must be above zero."), field="amount_minor")
+    require_amount("amount_minor", amount)
     if amount > decision.funded_minor:
         raise InvalidInput(
             N_("At most {funded} can be approved: that is what the group decided."),
@@ -167,8 +166,7 @@ def pay(decision: Decision, actor: str, amount_minor: int) -> Step:
     """Record a payment; all payments together never exceed the approved amount."""
     _must_be(decision, _PAYABLE, N_("Only an approved decision can be paid."))
     _not_their_own(decision, actor)
-    if isinstance(amount_minor, bool) or not isinstance(amount_minor, int) or amount_minor <= 0:
-        raise InvalidInput(N_("The amount must be above zero."), field="amount_minor")
+    require_amount("amount_minor", amount_minor)
     left = decision.approved_minor - decision.paid_minor
     if amount_minor > left:
         raise Conflict(
@@ -196,8 +194,7 @@ def refund(decision: Decision, actor: str, amount_minor: int) -> Step:
         decision, frozenset({Status.COMPLETED}), N_("Only a completed decision can be refunded.")
     )
     _not_their_own(decision, actor)
-    if isinstance(amount_minor, bool) or not isinstance(amount_minor, int) or amount_minor <= 0:
-        raise InvalidInput(N_("The amount must be above zero."), field="amount_minor")
+    require_amount("amount_minor", amount_minor)
     if amount_minor > decision.paid_minor:
         raise Conflict(
             N_("Only {paid} was paid out, so no more can come back."),

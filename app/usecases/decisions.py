@@ -16,7 +16,7 @@ from app.deliberation import decisions as rules
 from app.deliberation.decisions import Decision, PaymentMethod, Status, Step
 from app.deliberation.errors import InvalidInput, NotFound
 from app.deliberation.events import DecisionChanged
-from app.deliberation.fields import clean_text, require_amount, require_choice, require_text
+from app.deliberation.fields import require_amount, require_choice, require_text
 from app.deliberation.permissions import Action, Actor, require
 from app.deliberation.pots import EntryKind
 from app.deliberation.text import N_
@@ -268,7 +268,7 @@ def refund(
         decision_id,
         lambda d, who, _above: rules.refund(d, who, amount_minor),
         "decision.refund",
-        note=clean_text(note)[:200],
+        note=require_text("note", note, maximum=200, required=False),
     )
 
 

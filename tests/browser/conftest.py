@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -123,3 +124,30 @@ def plural(language: str, singular: str, plural_: str, n: int) -> str:
     from app.i18n import translations
 
     return translations(language).ngettext(singular, plural_, n) % {"num": n}
+
+
+def api_round(
+    server: Server, pot_minor: int, *, group: str = "G", workshop: str = "W", **round_: Any
+) -> dict[str, Any]:
+    """A group, a workshop and a round set up through the JSON API, as the facilitator:
+    what the facilitator's pages do is tested elsewhere. ``round_``: the round's body."""
+    fac = server.call(
+        "POST", "/api/v1/auth/login", json={"email": FACILITATOR[0], "password": FACILITATOR[1]}
+    )["token"]
+    made = server.call(
+        "POST", "/api/v1/groups", fac, json={"name": group, "pot": {"amount_minor": pot_minor}}
+    )
+    started = server.call(
+        "POST", f"/api/v1/groups/{made['id']}/workshops", fac, json={"title": workshop}
+    )
+    round_id = server.call("POST", f"/api/v1/workshops/{started['id']}/rounds", fac, json=round_)[
+        "id"
+    ]
+    return {"fac": fac, "code": started["code"], "round_id": round_id}
+
+
+def to_phase(server: Server, setup: dict[str, Any], *phases: str) -> None:
+    for phase in phases:
+        server.call(
+            "POST", f"/api/v1/rounds/{setup['round_id']}/phase", setup["fac"], json={"phase": phase}
+        )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import FACILITATOR, LAPTOP, PHONE, join, open_page, shot
+from tests.browser.conftest import LAPTOP, PHONE, api_round, join, open_page, shot, to_phase
 from tests.support import Server
 
 pytestmark = pytest.mark.browser
@@ -24,23 +24,12 @@ def test_a_caseworker_approves_pays_with_a_receipt_and_completes(
         "user", "create", "--email", APPROVER[0], "--password", APPROVER[1], "--role", "approver"
     )
     assert made.returncode == 0, made.stderr
-    fac = server.call(
-        "POST", "/api/v1/auth/login", json={"email": FACILITATOR[0], "password": FACILITATOR[1]}
-    )["token"]
-    group = server.call(
-        "POST", "/api/v1/groups", fac, json={"name": "Holdet", "pot": {"amount_minor": 60_000_00}}
-    )
-    workshop = server.call(
-        "POST", f"/api/v1/groups/{group['id']}/workshops", fac, json={"title": "W"}
-    )
-    round_id = server.call(
-        "POST", f"/api/v1/workshops/{workshop['id']}/rounds", fac, json={"title": "Runde 1"}
-    )["id"]
+    setup = api_round(server, 60_000_00, group="Holdet", title="Runde 1")
+    round_id = setup["round_id"]
     phone = open_page(browser, PHONE)
-    join(phone, server, workshop["code"], "Sara")
-    member = server.call("POST", "/api/v1/join", json={"code": workshop["code"], "name": "Ali"})
-    for phase in ("proposing",):
-        server.call("POST", f"/api/v1/rounds/{round_id}/phase", fac, json={"phase": phase})
+    join(phone, server, setup["code"], "Sara")
+    member = server.call("POST", "/api/v1/join", json={"code": setup["code"], "name": "Ali"})
+    to_phase(server, setup, "proposing")
     licence = server.call(
         "POST",
         f"/api/v1/rounds/{round_id}/proposals",
@@ -52,12 +41,11 @@ def test_a_caseworker_approves_pays_with_a_receipt_and_completes(
             "category": "licence",
         },
     )["id"]
-    for phase in ("discussing", "voting"):
-        server.call("POST", f"/api/v1/rounds/{round_id}/phase", fac, json={"phase": phase})
+    to_phase(server, setup, "discussing", "voting")
     server.call(
         "PUT", f"/api/v1/rounds/{round_id}/ballot", member["token"], json={"approvals": [licence]}
     )
-    server.call("POST", f"/api/v1/rounds/{round_id}/phase", fac, json={"phase": "closed"})
+    to_phase(server, setup, "closed")
     fates = phone.locator("#fates")
     expect(fates).to_contain_text("Venter på, at kommunen godkender det.")
 

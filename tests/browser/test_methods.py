@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import FACILITATOR, PHONE, join, open_page, shot
+from tests.browser.conftest import PHONE, api_round, join, open_page, shot, to_phase
 from tests.support import Server
 
 pytestmark = pytest.mark.browser
@@ -17,23 +17,13 @@ pytestmark = pytest.mark.browser
 def _round(
     server: Server, method: str, budget: int, params: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    fac = server.call(
-        "POST", "/api/v1/auth/login", json={"email": FACILITATOR[0], "password": FACILITATOR[1]}
-    )["token"]
-    group = server.call(
-        "POST", "/api/v1/groups", fac, json={"name": "G", "pot": {"amount_minor": 50_000_00}}
-    )
-    workshop = server.call(
-        "POST", f"/api/v1/groups/{group['id']}/workshops", fac, json={"title": "W"}
-    )
     body: dict[str, Any] = {"title": "Runde", "method": method, "budget_minor": budget}
     if params:
         body["params"] = params
-    round_id = server.call("POST", f"/api/v1/workshops/{workshop['id']}/rounds", fac, json=body)[
-        "id"
-    ]
-    server.call("POST", f"/api/v1/rounds/{round_id}/phase", fac, json={"phase": "proposing"})
-    writer = server.call("POST", "/api/v1/join", json={"code": workshop["code"], "name": "Pia"})
+    setup = api_round(server, 50_000_00, **body)
+    to_phase(server, setup, "proposing")
+    round_id = setup["round_id"]
+    writer = server.call("POST", "/api/v1/join", json={"code": setup["code"], "name": "Pia"})
     for title, amount in (("Kørekort", 9_000_00), ("Bærbar", 6_000_00), ("Buskort", 3_000_00)):
         server.call(
             "POST",
@@ -46,14 +36,7 @@ def _round(
                 "category": "other",
             },
         )
-    return {"fac": fac, "code": workshop["code"], "round_id": round_id, "writer": writer["token"]}
-
-
-def _to(server: Server, setup: dict[str, Any], *phases: str) -> None:
-    for phase in phases:
-        server.call(
-            "POST", f"/api/v1/rounds/{setup['round_id']}/phase", setup["fac"], json={"phase": phase}
-        )
+    return {**setup, "writer": writer["token"]}
 
 
 def _vote(phone: Page) -> None:
@@ -67,7 +50,7 @@ def test_knapsack_shows_the_running_total_and_refuses_to_go_over(
     setup = _round(server, "knapsack", 12_000_00)
     phone = open_page(browser, PHONE)
     join(phone, server, setup["code"], "Kai")
-    _to(server, setup, "discussing", "voting")
+    to_phase(server, setup, "discussing", "voting")
     phone.locator("label.tap", has_text="Kørekort").click()
     phone.locator("label.tap", has_text="Bærbar").click()
     expect(phone.locator("#picked-total")).to_have_text("15.000,00")
@@ -83,7 +66,7 @@ def test_points_and_consent_ballots_count_as_cast(browser: Browser, server: Serv
     points = _round(server, "cumulative", 20_000_00, {"points": 5})
     phone = open_page(browser, PHONE)
     join(phone, server, points["code"], "Lea")
-    _to(server, points, "discussing", "voting")
+    to_phase(server, points, "discussing", "voting")
     phone.fill("#ballot-form li:has-text('Buskort') input.points", "4")
     phone.fill("#ballot-form li:has-text('Bærbar') input.points", "2")
     expect(phone.locator("#points-left")).to_have_text("-1")
@@ -92,18 +75,18 @@ def test_points_and_consent_ballots_count_as_cast(browser: Browser, server: Serv
     expect(phone.locator("#points-left")).to_have_text("0")
     _vote(phone)
     shot(phone, "phone-cumulative")
-    _to(server, points, "closed")
+    to_phase(server, points, "closed")
     expect(phone.locator("#stage .result")).to_contain_text("Får penge: det fik 4 point.")
 
     consent = _round(server, "consent", 20_000_00)
     other = open_page(browser, PHONE)
     join(other, server, consent["code"], "Mo")
-    _to(server, consent, "discussing", "voting")
+    to_phase(server, consent, "discussing", "voting")
     other.locator("li:has-text('Kørekort') label.choice", has_text="Nej").click()
     other.locator("li:has-text('Buskort') label.choice", has_text="Ja").click()
     _vote(other)
     shot(other, "phone-consent")
-    _to(server, consent, "closed")
+    to_phase(server, consent, "closed")
     result = other.locator("#stage .result")
     expect(result.locator(".funded")).to_contain_text("Får penge: 1 sagde ja og 0 sagde nej.")
     expect(result).to_contain_text("Får ikke penge: 0 sagde ja og 1 sagde nej")
@@ -116,7 +99,7 @@ def test_equal_shares_explains_who_paid_and_where_shares_went(
     phones = [open_page(browser, PHONE) for _ in range(3)]
     for phone, name in zip(phones, ("Nor", "Ole", "Pip"), strict=True):
         join(phone, server, setup["code"], name)
-    _to(server, setup, "discussing", "voting")
+    to_phase(server, setup, "discussing", "voting")
     # Two want the licence, one wants the bus card: each has a share of 4.000 kr.
     for phone, picks in zip(
         phones, (["Kørekort", "Buskort"], ["Kørekort"], ["Buskort"]), strict=True
@@ -124,7 +107,7 @@ def test_equal_shares_explains_who_paid_and_where_shares_went(
         for title in picks:
             phone.locator("label.tap", has_text=title).click()
         _vote(phone)
-    _to(server, setup, "closed")
+    to_phase(server, setup, "closed")
     result = phones[0].locator("#stage .result")
     expect(result.locator(".funded")).to_have_count(1)
     expect(result).to_contain_text("Får penge: de 2, der støttede det, kunne betale 1.500,00")

@@ -10,33 +10,14 @@ from babel.messages.pofile import read_po
 from playwright.sync_api import Browser, Page, expect
 
 from app.i18n import LOCALE_DIR
-from tests.browser.conftest import FACILITATOR, PHONE, join, open_page, shot
+from tests.browser.conftest import PHONE, api_round, join, open_page, shot, to_phase
 from tests.support import Server
 
 pytestmark = pytest.mark.browser
 
 
 def api_workshop(server: Server) -> dict[str, Any]:
-    """Set up through the JSON API: what the facilitator's pages do is tested elsewhere."""
-    fac = server.call(
-        "POST", "/api/v1/auth/login", json={"email": FACILITATOR[0], "password": FACILITATOR[1]}
-    )["token"]
-    group = server.call(
-        "POST", "/api/v1/groups", fac, json={"name": "G", "pot": {"amount_minor": 20_000_00}}
-    )
-    workshop = server.call(
-        "POST", f"/api/v1/groups/{group['id']}/workshops", fac, json={"title": "Workshop"}
-    )
-    round_id = server.call(
-        "POST", f"/api/v1/workshops/{workshop['id']}/rounds", fac, json={"title": "Round one"}
-    )["id"]
-    return {"fac": fac, "code": workshop["code"], "round_id": round_id}
-
-
-def phase(server: Server, setup: dict[str, Any], name: str) -> None:
-    server.call(
-        "POST", f"/api/v1/rounds/{setup['round_id']}/phase", setup["fac"], json={"phase": name}
-    )
+    return api_round(server, 20_000_00, workshop="Workshop", title="Round one")
 
 
 def api_member_proposes(server: Server, setup: dict[str, Any], titles: list[str]) -> str:
@@ -62,13 +43,13 @@ def test_a_phone_that_goes_offline_mid_vote_recovers_its_ballot_and_live_view(
     browser: Browser, server: Server
 ) -> None:
     setup = api_workshop(server)
-    phase(server, setup, "proposing")
+    to_phase(server, setup, "proposing")
     xena = api_member_proposes(server, setup, ["Kursus", "Buskort"])
     alma, bent = open_page(browser, PHONE), open_page(browser, PHONE)
     join(alma, server, setup["code"], "Alma")
     join(bent, server, setup["code"], "Bent")
-    phase(server, setup, "discussing")
-    phase(server, setup, "voting")
+    to_phase(server, setup, "discussing")
+    to_phase(server, setup, "voting")
     expect(alma.locator("#ballot-form")).to_be_visible()
     alma.evaluate("window.__noReload = true")
 
@@ -132,7 +113,7 @@ def test_a_phone_switched_to_english_has_no_danish_left(browser: Browser, server
     expect(phone.locator("html")).to_have_attribute("lang", "en")
     _assert_no_danish(phone)
 
-    phase(server, setup, "proposing")
+    to_phase(server, setup, "proposing")
     expect(phone.locator("#proposal-form")).to_be_visible()
     phone.locator("#proposal-form button[type=submit]").click()
     expect(phone.locator("#p-title-error")).to_have_text("Please fill in title.")
@@ -145,15 +126,15 @@ def test_a_phone_switched_to_english_has_no_danish_left(browser: Browser, server
     shot(phone, "phone-english-proposing")
 
     api_member_proposes(server, setup, ["Course"])
-    phase(server, setup, "discussing")
+    to_phase(server, setup, "discussing")
     expect(phone.locator("#stage")).to_contain_text("Course")
     _assert_no_danish(phone)
-    phase(server, setup, "voting")
+    to_phase(server, setup, "voting")
     phone.locator("label.tap", has_text="Bike").click()
     phone.locator("#ballot-form button[type=submit]").click()
     expect(phone.locator("#ballot-state")).to_contain_text("Your vote is in")
     _assert_no_danish(phone)
-    phase(server, setup, "closed")
+    to_phase(server, setup, "closed")
     expect(phone.locator("#stage .result")).to_contain_text("Funded: 1 of 1 approved it.")
     expect(phone.locator("#stage .result")).to_contain_text("Not funded: nobody approved it.")
     _assert_no_danish(phone)
@@ -164,7 +145,7 @@ def test_a_half_written_proposal_survives_a_reload_and_a_phase_push(
     browser: Browser, server: Server
 ) -> None:
     setup = api_workshop(server)
-    phase(server, setup, "proposing")
+    to_phase(server, setup, "proposing")
     phone = open_page(browser, PHONE)
     join(phone, server, setup["code"], "Nora")
     phone.fill("#p-title", "Svømmekursus")

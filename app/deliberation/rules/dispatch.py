@@ -78,7 +78,8 @@ def compute_result(
             funded += more
             for pid in more:
                 reasons[pid] = more_reasons[pid]
-        left = budget_minor - sum(c.amount_minor for c in candidates if c.id in set(funded))
+        bought = set(funded)
+        left = budget_minor - sum(c.amount_minor for c in candidates if c.id in bought)
         return _result(method, budget_minor, funded, counts, left, reasons, voters)
     funded, reasons, left = greedy(
         candidates,
