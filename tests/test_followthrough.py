@@ -327,9 +327,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.7\n" + b"x" * 64
 
 
-def test_receipts_are_checked_by_content_stored_under_random_names_and_shown_to_staff(
-    api: Api,
-) -> None:
+def _paid_course(api: Api, amount_minor: int) -> tuple[dict[str, Any], str]:
+    """A course of 3.000 kr. approved and paid ``amount_minor`` by card; the payment's
+    receipts URL."""
     s = _closed_round(api, {"Kursus": 3_000_00})
     base = f"/api/v1/decisions/{s['decisions']['Kursus']['id']}"
     api.ok("POST", f"{base}/approve", s["approver"], json={})
@@ -337,9 +337,15 @@ def test_receipts_are_checked_by_content_stored_under_random_names_and_shown_to_
         "POST",
         f"{base}/payments",
         s["approver"],
-        json={"amount_minor": 3_000_00, "paid_to": "AOF", "method": "card"},
+        json={"amount_minor": amount_minor, "paid_to": "AOF", "method": "card"},
     )
-    upload = f"/api/v1/payments/{payment['id']}/receipts"
+    return s, f"/api/v1/payments/{payment['id']}/receipts"
+
+
+def test_receipts_are_checked_by_content_stored_under_random_names_and_shown_to_staff(
+    api: Api,
+) -> None:
+    s, upload = _paid_course(api, 3_000_00)
     photo = api.call("POST", upload, s["approver"], files={"file": ("kvittering.pdf", PNG)})
     assert photo.status_code == 201 and photo.json()["content_type"] == "image/png"  # not .pdf
     pdf = api.call("POST", upload, s["approver"], files={"file": ("x.jpg", PDF)})
@@ -370,19 +376,11 @@ def test_receipts_are_checked_by_content_stored_under_random_names_and_shown_to_
 
 
 def test_a_receipt_over_ten_megabytes_is_refused_and_nothing_is_kept(api: Api) -> None:
-    s = _closed_round(api, {"Kursus": 3_000_00})
-    base = f"/api/v1/decisions/{s['decisions']['Kursus']['id']}"
-    api.ok("POST", f"{base}/approve", s["approver"], json={})
-    payment = api.ok(
-        "POST",
-        f"{base}/payments",
-        s["approver"],
-        json={"amount_minor": 1_00, "paid_to": "AOF", "method": "card"},
-    )
+    s, upload = _paid_course(api, 1_00)
     big = PDF + b"x" * (10 * 1024 * 1024)
     refused = api.call(
         "POST",
-        f"/api/v1/payments/{payment['id']}/receipts",
+        upload,
         s["approver"],
         files={"file": ("big.pdf", big)},
     )
@@ -471,18 +469,10 @@ def test_odd_values_get_a_clear_answer_not_a_500(api: Api) -> None:
 
 
 def test_nobody_outside_the_decision_can_make_the_server_write_a_receipt(api: Api) -> None:
-    s = _closed_round(api, {"Kursus": 3_000_00})
-    base = f"/api/v1/decisions/{s['decisions']['Kursus']['id']}"
-    api.ok("POST", f"{base}/approve", s["approver"], json={})
-    payment = api.ok(
-        "POST",
-        f"{base}/payments",
-        s["approver"],
-        json={"amount_minor": 1_00, "paid_to": "AOF", "method": "card"},
-    )
+    s, upload = _paid_course(api, 1_00)
     refused = api.call(
         "POST",
-        f"/api/v1/payments/{payment['id']}/receipts",
+        upload,
         s["fac"],
         files={"file": ("a.pdf", PDF)},
     )
