@@ -64,6 +64,11 @@ class Snapshot:
         return next((p for p in self.proposals if p.id == wanted), None)
 
     @property
+    def eligible(self) -> int:
+        """The "M" of "N of M have voted": the members who count in this round."""
+        return len(self.members)
+
+    @property
     def timer_ends_at(self) -> datetime | None:
         return self.workshop.timer_ends_at
 
