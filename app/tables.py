@@ -219,7 +219,11 @@ class MemberRow(SQLModel, table=True):
     workshop_id: str = Field(foreign_key="workshop.id", index=True)
     name: str
     joined_at: datetime = Field(default_factory=utcnow)
-    removed_at: datetime | None = None
+    removed_at: datetime | None = None  # removed by a facilitator: gone for good
+    left_at: datetime | None = None  # left by themselves: back when they rejoin (same device)
+    # A hash of the phone's random device cookie (never the cookie, nothing personal): the
+    # same phone typing its own name again is the same member, not a second one.
+    device_hash: str | None = Field(default=None, index=True)
 
 
 class RoundRow(SQLModel, table=True):
@@ -241,6 +245,7 @@ class ProposalRow(SQLModel, table=True):
     __tablename__ = "proposal"
     __table_args__ = (
         UniqueConstraint("round_id", "position", name="uq_proposal_round_position"),
+        UniqueConstraint("member_id", "idempotency_key", name="uq_proposal_member_key"),
         CheckConstraint("amount_minor > 0", name="amount_positive"),
     )
     id: str = Field(default_factory=_id, primary_key=True)
@@ -254,10 +259,16 @@ class ProposalRow(SQLModel, table=True):
     how_it_helps: str
     category: str
     created_at: datetime = Field(default_factory=utcnow)
+    # Made by the page for each submission: a resend of one the server already has (its
+    # answer was lost) finds it instead of storing it twice.
+    idempotency_key: str | None = None
 
 
 class CommentRow(SQLModel, table=True):
     __tablename__ = "comment"
+    __table_args__ = (
+        UniqueConstraint("member_id", "idempotency_key", name="uq_comment_member_key"),
+    )
     id: str = Field(default_factory=_id, primary_key=True)
     proposal_id: str = Field(foreign_key="proposal.id", index=True)
     member_id: str | None = Field(default=None, foreign_key="member.id")
@@ -265,6 +276,7 @@ class CommentRow(SQLModel, table=True):
     text: str
     created_at: datetime = Field(default_factory=utcnow)
     hidden_at: datetime | None = None
+    idempotency_key: str | None = None  # as on a proposal
 
 
 class BallotRow(SQLModel, table=True):
@@ -289,6 +301,8 @@ class ResultRow(SQLModel, table=True):
     leftover_minor: int = Field(sa_type=BigInteger)
     voters: int
     computed_at: datetime = Field(default_factory=utcnow)
+    # The "M" of "N of M have voted" when the round closed (None: closed before it was kept).
+    eligible: int | None = None
 
 
 class EventRow(SQLModel, table=True):

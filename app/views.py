@@ -69,6 +69,7 @@ def _member_context(
         "errors": {},
         "notice": "",
         "error": "",
+        "oob": False,
     }
 
 
@@ -91,6 +92,16 @@ def ballot_state(
     context = _member_context(page, snap, None, ballot)
     context["error"] = error
     return render_blocks("member.html", ["ballot_state"], page.language, context)
+
+
+def own_ballot_state(language: str, snap: Snapshot, ballot: Mapping[str, object] | None) -> str:
+    """One member's own ballot state (and picks, for their other pages to follow), as an
+    out-of-band fragment for that member's connections only; "" when nobody votes."""
+    if snap.round is None or snap.round.phase != "voting":
+        return ""
+    context = _member_context(Page(csrf="", language=language), snap, None, ballot)
+    context["oob"] = True
+    return render_blocks("member.html", ["ballot_state"], language, context)
 
 
 def methods_page(page: Page, only: str = "") -> str:

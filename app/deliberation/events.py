@@ -14,6 +14,7 @@ __all__ = [
     "CommentAdded",
     "Event",
     "MemberJoined",
+    "MemberLeft",
     "PhaseChanged",
     "ProposalSubmitted",
     "CommentHidden",
@@ -90,6 +91,15 @@ class ResultPublished(Event):
 @dataclass(frozen=True, slots=True)
 class MemberJoined(Event):
     type: ClassVar[str] = "member.joined"
+    member_id: str
+    members: int
+
+
+@dataclass(frozen=True, slots=True)
+class MemberLeft(Event):
+    """A member left by themselves (they may come back from the same phone)."""
+
+    type: ClassVar[str] = "member.left"
     member_id: str
     members: int
 

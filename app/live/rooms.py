@@ -19,9 +19,9 @@ from starlette.concurrency import run_in_threadpool
 
 from app.deliberation.errors import NotFound
 from app.live.hub import Dropped, Hub
-from app.usecases.live import Snapshot, load_snapshot
+from app.usecases.live import Snapshot, load_snapshot, own_ballots_of
 from app.usecases.unit import Services
-from app.views import Audience, push, stage_key
+from app.views import Audience, own_ballot_state, push, stage_key
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ class Viewer:
     member_id: str | None = None
     stage: tuple[str, str] | None = None  # the stage this page shows (see views.stage_key)
     catch_up: bool = True  # owed one push: things may have changed since its first render
+    own: str = ""  # the member's own ballot state this page was last sent (see Room._flush)
     queue: asyncio.Queue[str | int] = field(default_factory=lambda: asyncio.Queue(VIEWER_QUEUE + 1))
 
     def send(self, html: str) -> None:
@@ -145,13 +146,17 @@ class Room:
             return
         stages = {v: v.stage for v in viewers}  # read here, on the loop, not in the worker
         connected = self.connected_members()
-        snap, key, pushes = await run_in_threadpool(self._render, stages, connected)
+        snap, key, pushes, own = await run_in_threadpool(self._render, stages, connected)
         members = {m.id for m in snap.members}
         for viewer in viewers:
             if viewer.member_id is not None and viewer.member_id not in members:
                 viewer.close(CLOSE_REMOVED)  # also if the removal event itself was missed
                 continue
             html = pushes[_variant(viewer, stages[viewer], key)]
+            mine = own.get((viewer.member_id or "", viewer.language), "")
+            if mine and (mine != viewer.own or stages[viewer] != key):
+                html += mine  # after the stage: a redrawn ballot form gets the member's state
+            viewer.own = mine
             viewer.stage = key
             viewer.catch_up = False
             if html:
@@ -159,8 +164,15 @@ class Room:
 
     def _render(
         self, stages: dict[Viewer, tuple[str, str] | None], connected: set[str]
-    ) -> tuple[Snapshot, tuple[str, str], dict[tuple[Audience, str, bool], str]]:
-        """One snapshot; each variant (audience, language, new stage or not) rendered once."""
+    ) -> tuple[
+        Snapshot,
+        tuple[str, str],
+        dict[tuple[Audience, str, bool], str],
+        dict[tuple[str, str], str],
+    ]:
+        """One snapshot; each variant (audience, language, new stage or not) rendered once,
+        and each member's own ballot state once per member and language: sent to that
+        member's pages only, never to anyone else's (so two tabs of one member agree)."""
         snap = load_snapshot(self.services, self.workshop_id)
         key = stage_key(snap)
         pushes = {
@@ -174,7 +186,15 @@ class Room:
             )
             for variant in {_variant(v, stage, key) for v, stage in stages.items()}
         }
-        return snap, key, pushes
+        own: dict[tuple[str, str], str] = {}
+        if snap.round is not None and snap.round.phase == "voting":
+            wanted = {(v.member_id, v.language) for v in stages if v.member_id}
+            ballots = own_ballots_of(self.services, snap.round.id, {m for m, _ in wanted})
+            own = {
+                (member, language): own_ballot_state(language, snap, ballots.get(member))
+                for member, language in wanted
+            }
+        return snap, key, pushes, own
 
 
 def _variant(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Request, Response
+from fastapi import APIRouter, Body, Header, Request, Response
 from fastapi.responses import PlainTextResponse
 
 from app.deliberation.errors import NotFound
@@ -265,8 +265,13 @@ def get_round(round_id: str, services: ServicesDep, actor: ActorDep) -> dict[str
 
 @router.post("/rounds/{round_id}/proposals", status_code=201)
 def submit_proposal(
-    round_id: str, body: schemas.ProposalBody, services: ServicesDep, actor: ActorDep
+    round_id: str,
+    body: schemas.ProposalBody,
+    services: ServicesDep,
+    actor: ActorDep,
+    idempotency_key: Annotated[str, Header()] = "",
 ) -> dict[str, Any]:
+    """With an ``Idempotency-Key`` header, sending it again answers the stored proposal."""
     proposal = rounds.submit_proposal(
         services,
         actor,
@@ -276,15 +281,23 @@ def submit_proposal(
         amount_minor=body.amount_minor,
         how_it_helps=body.how_it_helps,
         category=body.category,
+        idempotency_key=idempotency_key,
     )
     return _proposal(proposal)
 
 
 @router.post("/proposals/{proposal_id}/comments", status_code=201)
 def add_comment(
-    proposal_id: str, body: schemas.CommentBody, services: ServicesDep, actor: ActorDep
+    proposal_id: str,
+    body: schemas.CommentBody,
+    services: ServicesDep,
+    actor: ActorDep,
+    idempotency_key: Annotated[str, Header()] = "",
 ) -> dict[str, Any]:
-    return _comment(rounds.add_comment(services, actor, proposal_id, text=body.text))
+    comment = rounds.add_comment(
+        services, actor, proposal_id, text=body.text, idempotency_key=idempotency_key
+    )
+    return _comment(comment)
 
 
 @router.put("/rounds/{round_id}/ballot")

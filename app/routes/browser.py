@@ -20,6 +20,7 @@ from app.views import Page
 from .deps import get_services, language_of
 
 MEMBER_COOKIE = "puljen_member"
+DEVICE_COOKIE = "puljen_device"  # random, long-lived: which phone this is (see join_workshop)
 USER_COOKIE = "puljen_user"
 CSRF_COOKIE = "puljen_csrf"
 CSRF_HEADER = "x-csrf-token"
@@ -34,6 +35,12 @@ def page_of(request: Request) -> Page:
         token = secrets.token_urlsafe(24)
     request.state.csrf = token
     return Page(csrf=token, language=language_of(request))
+
+
+def device_of(request: Request) -> str:
+    """This browser's device cookie ("" if it has none yet, or a malformed one)."""
+    token = request.cookies.get(DEVICE_COOKIE) or ""
+    return token if _TOKEN.fullmatch(token) else ""
 
 
 def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from typing import Annotated
 
@@ -19,10 +20,12 @@ from app.views import ballot_state, member_page, methods_page, proposal_form, sc
 from app.web import render_blocks, render_page
 
 from .browser import (
+    DEVICE_COOKIE,
     MEMBER_COOKIE,
     YEAR,
     CsrfDep,
     MemberDep,
+    device_of,
     forget_session,
     member_actor,
     optional,
@@ -34,6 +37,7 @@ from .deps import LANGUAGE_COOKIE, ServicesDep, base_url
 from .errors import error_message as message
 
 router = APIRouter(include_in_schema=False)
+DEVICE_YEARS = 2
 
 
 @router.get("/")
@@ -44,11 +48,26 @@ def home() -> RedirectResponse:
 @router.get("/j", response_class=HTMLResponse)
 @router.get("/j/{code}", response_class=HTMLResponse)
 def join_page(request: Request, services: ServicesDep, code: str = "") -> Response:
+    """A phone that is in a workshop goes straight back to it; one that was (its login
+    ended, or it left) is offered to continue as that member. Never cached: Back must ask
+    the server again, not show a stale join form that would make a second member."""
     if optional(member_actor, services, request) is not None:
-        return RedirectResponse("/m", status_code=303)
-    page = page_of(request)
-    context = {"csrf": page.csrf, "code": code.upper(), "name": "", "error": "", "error_field": ""}
-    return remember_csrf(request, HTMLResponse(render_page("join.html", page.language, context)))
+        response: Response = RedirectResponse("/m", status_code=303)
+    else:
+        page = page_of(request)
+        context = {
+            "csrf": page.csrf,
+            "code": code.upper(),
+            "name": "",
+            "error": "",
+            "error_field": "",
+            "known": workshops.device_members(services, device_of(request), code),
+        }
+        response = remember_csrf(
+            request, HTMLResponse(render_page("join.html", page.language, context))
+        )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @router.post("/j", dependencies=[CsrfDep])
@@ -59,8 +78,9 @@ def join(
     name: Annotated[str, Form()] = "",
 ) -> Response:
     page = page_of(request)
+    device = device_of(request) or secrets.token_urlsafe(32)
     try:
-        joined = workshops.join_workshop(services, code=code, name=name)
+        joined = workshops.join_workshop(services, code=code, name=name, device=device)
     except DeliberationError as error:
         html = render_blocks(
             "join.html",
@@ -72,19 +92,44 @@ def join(
                 "name": name,
                 "error": message(error, page.language),
                 "error_field": error.field or "",
+                "known": [],
             },
         )
         return HTMLResponse(html)
-    response = Response(status_code=204, headers={"HX-Redirect": "/m"})
+    response: Response = Response(status_code=204, headers={"HX-Redirect": "/m"})
+    if "hx-request" not in request.headers:  # the "continue as" form works without JS too
+        response = RedirectResponse("/m", status_code=303)
     set_cookie(
         request, response, MEMBER_COOKIE, joined.token, services.settings.member_token_seconds
     )
+    if device != request.cookies.get(DEVICE_COOKIE):
+        set_cookie(request, response, DEVICE_COOKIE, device, DEVICE_YEARS * YEAR)
     return response
+
+
+@router.get("/m/leave", response_class=HTMLResponse)
+def leave_page(request: Request, services: ServicesDep) -> Response:
+    """Leaving asks first, on a page of its own (works without JS; nothing typed is lost:
+    drafts and unsent votes stay in the browser until the member really leaves)."""
+    try:
+        actor = member_actor(services, request)
+    except NotAuthenticated:
+        return RedirectResponse("/j", status_code=303)
+    assert actor.workshop_id is not None
+    page = page_of(request)
+    snap = load_snapshot(services, actor.workshop_id)
+    me = next(m for m in snap.members if m.id == actor.member_id)
+    context = {"csrf": page.csrf, "snap": snap, "me": me}
+    return remember_csrf(request, HTMLResponse(render_page("leave.html", page.language, context)))
 
 
 @router.post("/m/leave", dependencies=[CsrfDep])
 def leave(request: Request, services: ServicesDep) -> Response:
-    """Leave on a shared phone: this browser forgets the member (and, in JS, their drafts)."""
+    """Leave: the member stops counting and this browser forgets them (and, in JS, their
+    drafts); the same phone typing the same name brings them back."""
+    actor = optional(member_actor, services, request)
+    if actor is not None:
+        workshops.leave_workshop(services, actor)
     return forget_session(request, services, MEMBER_COOKIE, "/j")
 
 
@@ -126,6 +171,7 @@ def member_proposal(
     how_it_helps: Annotated[str, Form()] = "",
     category: Annotated[str, Form()] = "other",
     description: Annotated[str, Form()] = "",
+    idempotency_key: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     page = page_of(request)
     assert actor.workshop_id is not None
@@ -146,6 +192,7 @@ def member_proposal(
             amount_minor=parse_kroner(amount) if amount.strip() else 0,
             how_it_helps=how_it_helps,
             category=category,
+            idempotency_key=idempotency_key,
         )
     except InvalidInput as error:
         snap = load_snapshot(services, actor.workshop_id)
@@ -164,8 +211,9 @@ def member_comment(
     services: ServicesDep,
     actor: MemberDep,
     text: Annotated[str, Form()] = "",
+    idempotency_key: Annotated[str, Form()] = "",
 ) -> Response:
-    rounds.add_comment(services, actor, proposal_id, text=text)
+    rounds.add_comment(services, actor, proposal_id, text=text, idempotency_key=idempotency_key)
     return Response(status_code=204)
 
 

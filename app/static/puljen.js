@@ -88,6 +88,7 @@
     var forms = Array.prototype.slice.call(scope.querySelectorAll("form[data-draft]"));
     if (scope.matches && scope.matches("form[data-draft]")) forms.push(scope);  // swapped itself
     forms.forEach(restoreDraft);
+    fillKeys(scope);
     updatePicked();
     tickTimers();
     showMethodParams();
@@ -219,6 +220,213 @@
       });
     } catch (err) { /* ignore */ }
   });
+
+  /* ---- Outbox (issue 10, point 3): a ballot, proposal or comment whose request could not
+     reach the server (offline, or the connection broke) is kept in localStorage, shown as
+     "not sent yet" next to its button, and sent by itself when the connection returns
+     (online, socket reopened, page loaded): once, and "sent" only when the server answered.
+     One entry per form and member: a newer tap replaces the older one. Ballots replace on
+     the server; proposals and comments carry the page's idempotency key, so a resend of one
+     the server already has (its answer was lost) is not stored twice. ---- */
+  var OUTBOX = "puljen:outbox";
+  var flushing = false;
+
+  function memberId() {
+    var main = document.querySelector("[data-member]");
+    return main ? main.getAttribute("data-member") : "";
+  }
+  function outboxRead() {
+    try { return JSON.parse(store.getItem(OUTBOX) || "{}") || {}; } catch (e) { return {}; }
+  }
+  function outboxWrite(box) {
+    try { store.setItem(OUTBOX, JSON.stringify(box)); } catch (e) { /* full or private */ }
+  }
+  function outboxable(form) {
+    return form instanceof HTMLFormElement && form.hasAttribute("data-draft") &&
+      form.hasAttribute("hx-post") && memberId() !== "";
+  }
+  function outboxId(form) { return memberId() + ":" + form.getAttribute("data-draft"); }
+  function pendingFor(form) { return outboxable(form) && outboxId(form) in outboxRead(); }
+
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+  }
+  function fillKeys(scope) {
+    (scope || document).querySelectorAll("input[data-idempotency]").forEach(function (el) {
+      if (!el.value) el.value = newKey();
+    });
+  }
+
+  function note(form, text, sent) {
+    if (form.id === "ballot-form") {
+      var state = document.getElementById("ballot-state");
+      if (state && !sent) { state.className = "ballot-state pending"; state.textContent = text; }
+      return;
+    }
+    var out = form.querySelector(".outbox-note");
+    if (!text) { if (out) out.remove(); return; }
+    if (!out) {
+      out = document.createElement("p");
+      out.className = "outbox-note";
+      out.setAttribute("role", "status");
+      var button = form.querySelector("button[type=submit]");
+      if (button && button.nextSibling) form.insertBefore(out, button.nextSibling); else form.appendChild(out);
+    }
+    out.classList.toggle("sent", !!sent);
+    out.textContent = text;
+  }
+  function unsentText() { return document.body.getAttribute("data-unsent-text") || ""; }
+  function sentText() { return document.body.getAttribute("data-sent-text") || ""; }
+
+  function showPending() {
+    var box = outboxRead();
+    document.querySelectorAll("form[data-draft]").forEach(function (form) {
+      if (outboxable(form) && outboxId(form) in box) note(form, unsentText(), false);
+    });
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var form = e.detail.elt;
+    if (outboxable(form)) form._outboxBody = new URLSearchParams(new FormData(form)).toString();
+  });
+  document.addEventListener("htmx:sendError", function (e) {
+    var form = e.detail.elt;
+    if (!outboxable(form) || form._outboxBody === undefined) return;
+    var box = outboxRead();
+    box[outboxId(form)] = {
+      url: form.getAttribute("hx-post"), body: form._outboxBody,
+      member: memberId(), form: form.getAttribute("data-draft")
+    };
+    outboxWrite(box);
+    note(form, unsentText(), false);
+  });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var form = e.detail.elt;
+    if (!outboxable(form) || !e.detail.xhr || e.detail.xhr.status === 0) return;
+    /* The server answered this form: whatever was waiting for it is replaced by this. */
+    var box = outboxRead();
+    if (outboxId(form) in box) { delete box[outboxId(form)]; outboxWrite(box); }
+    if (e.detail.successful) {
+      delete form.dataset.dirty;
+      if (form.id !== "ballot-form" && form.querySelector(".outbox-note")) note(form, sentText(), true);
+      if (e.detail.xhr.status === 204) {
+        form.querySelectorAll("input[data-idempotency]").forEach(function (el) { el.value = newKey(); });
+      }
+    }
+  });
+
+  function csrfToken() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRF-Token"] || ""; } catch (e) { return ""; }
+  }
+
+  function swapIn(id, html) {
+    var old = document.getElementById(id);
+    if (!old || !html) return;
+    var holder = document.createElement("template");
+    holder.innerHTML = html.trim();
+    var fresh = holder.content.firstElementChild;
+    if (!fresh) return;
+    fresh.removeAttribute("hx-swap-oob");
+    old.replaceWith(fresh);
+    if (window.htmx) htmx.process(fresh);
+    restoreAll(fresh);
+  }
+
+  function answered(entry, status, text) {
+    var form = document.querySelector('form[data-draft="' + entry.form + '"]');
+    if (status >= 400) {
+      var message = document.body.getAttribute("data-error-text") || "";
+      try { message = JSON.parse(text).error.message; } catch (err) { /* keep */ }
+      if (form) note(form, "", false);
+      if (form && form.id === "ballot-form") {
+        var state = document.getElementById("ballot-state");
+        if (state) { state.className = "ballot-state not-sent"; state.innerHTML = ""; var span = document.createElement("span"); span.className = "error"; span.textContent = message; state.appendChild(span); }
+      } else if (form) {
+        note(form, message, false);
+      }
+      return;
+    }
+    if (!form) return;
+    if (form.id === "ballot-form") { delete form.dataset.dirty; swapIn("ballot-state", text); return; }
+    if (form.id === "proposal-form") { swapIn("proposal-form", text); return; }
+    /* A comment (204): it is in; clear the box if it still holds what was sent. */
+    var sent = new URLSearchParams(entry.body);
+    var box = form.querySelector("textarea[name=text]");
+    if (box && box.value === sent.get("text")) { form.reset(); clearDraft(form); }
+    form.querySelectorAll("input[data-idempotency]").forEach(function (el) { el.value = newKey(); });
+    note(form, sentText(), true);
+  }
+
+  function outboxFlush() {
+    if (flushing || !memberId() || !window.fetch) return;
+    var box = outboxRead();
+    var ids = Object.keys(box).filter(function (id) { return box[id].member === memberId(); });
+    if (!ids.length) return;
+    flushing = true;
+    var next = function () {
+      var id = ids.shift();
+      if (id === undefined) { flushing = false; return; }
+      var entry = box[id];
+      fetch(entry.url, {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true",
+                   "X-CSRF-Token": csrfToken() },
+        body: entry.body
+      }).then(function (response) {
+        return response.text().then(function (text) {
+          if (response.status >= 500) throw new Error("server");  // keep it: try again later
+          var now = outboxRead();
+          if (now[id] && now[id].body === entry.body) { delete now[id]; outboxWrite(now); }
+          answered(entry, response.status, text);
+          next();
+        });
+      }).catch(function () { flushing = false; showPending(); });
+    };
+    next();
+  }
+
+  /* Another page of this member changed their ballot: follow it (the room sends the
+     member's own state to their pages only), unless this page holds an unsent change. */
+  document.addEventListener("htmx:oobBeforeSwap", function (e) {
+    var target = e.detail.target;
+    if (!target || target.id !== "ballot-state") return;
+    var form = document.getElementById("ballot-form");
+    if (form && pendingFor(form)) e.detail.shouldSwap = false;  // keep "not sent yet"
+  });
+  document.addEventListener("htmx:oobAfterSwap", function (e) {
+    var target = e.detail.target;
+    if (!target || target.id !== "ballot-state") return;
+    var state = document.getElementById("ballot-state");
+    var form = document.getElementById("ballot-form");
+    if (!state || !form || form.dataset.dirty || !state.hasAttribute("data-ballot")) return;
+    var ballot;
+    try { ballot = JSON.parse(state.getAttribute("data-ballot")); } catch (err) { return; }
+    var approvals = ballot.approvals || [], points = ballot.points || {}, choices = ballot.choices || {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (el.classList.contains("approve")) el.checked = approvals.indexOf(el.value) >= 0;
+      else if (el.classList.contains("points")) el.value = points[el.name.replace("points-", "")] || 0;
+      else if (el.type === "radio" && el.name.indexOf("choice-") === 0) {
+        el.checked = (choices[el.name.replace("choice-", "")] || "abstain") === el.value;
+      }
+    });
+    saveDraft(form);
+    updatePicked();
+  });
+  ["input", "change"].forEach(function (kind) {
+    document.addEventListener(kind, function (e) {
+      if (e.target.form && e.target.form.id === "ballot-form") e.target.form.dataset.dirty = "1";
+    });
+  });
+
+  window.addEventListener("online", outboxFlush);
+  document.addEventListener("htmx:wsOpen", outboxFlush);
+  document.addEventListener("DOMContentLoaded", function () { showPending(); outboxFlush(); });
+  /* A page shown again from the back/forward cache is old: ask the server (the join page
+     then sends a phone that is already in the workshop straight back to it). */
+  window.addEventListener("pageshow", function (e) { if (e.persisted) window.location.reload(); });
+
   /* This script runs (deferred) after htmx and before htmx opens any socket. */
   if (window.htmx) {
     htmx.createWebSocket = function (url) {

@@ -230,7 +230,7 @@ def authenticate(services: Services, token: str) -> Actor:
                 role=Role(user.role), organisation_id=user.organisation_id, user_id=user.id
             )
         member = session.get(MemberRow, row.member_id)
-        if member is None or member.removed_at is not None:
+        if member is None or member.removed_at is not None or member.left_at is not None:
             raise NotAuthenticated(N_("You are no longer in this workshop."), code="member_removed")
         workshop = session.get(WorkshopRow, member.workshop_id)
         assert workshop is not None

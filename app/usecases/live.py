@@ -3,7 +3,7 @@ audience, sent to every connection of that audience."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -14,6 +14,7 @@ from app.deliberation.errors import NotFound
 from app.deliberation.pots import Balance
 from app.deliberation.text import N_
 from app.tables import (
+    BallotRow,
     DecisionRow,
     GroupRow,
     MemberRow,
@@ -57,6 +58,7 @@ class Snapshot:
     result: ResultRow | None
     live_result: ResultRow | None = None  # while voting, if the round shows it live
     fates: Mapping[str, DecisionRow] = field(default_factory=dict)  # by proposal, once closed
+    eligible_at_close: int | None = None  # the M counted when the round closed
 
     @property
     def spotlight(self) -> ProposalCard | None:
@@ -65,7 +67,12 @@ class Snapshot:
 
     @property
     def eligible(self) -> int:
-        """The "M" of "N of M have voted": the members who count in this round."""
+        """The "M" of "N of M have voted": the members who count in this round. Once the
+        round is closed, as counted at the close (with ``ballots`` the ballots the result
+        counted): someone joining or leaving later does not change a closed round's figures.
+        """
+        if self.eligible_at_close is not None:
+            return self.eligible_at_close
         return len(self.members)
 
     @property
@@ -133,8 +140,8 @@ def _snapshot(session: Session, workshop_id: str) -> Snapshot:
             )
             for p in rows
         ]
-        ballots = ballot_count(session, current.id)
         result = session.get(ResultRow, current.id)
+        ballots = result.voters if result is not None else ballot_count(session, current.id)
         live = live_result(session, current, group.id, rows) if result is None else None
         if result is not None:
             fates = {
@@ -148,12 +155,28 @@ def _snapshot(session: Session, workshop_id: str) -> Snapshot:
         rounds=rounds,
         round=current,
         proposals=proposals,
-        members=[m for m in all_members if m.removed_at is None],
+        members=[m for m in all_members if m.removed_at is None and m.left_at is None],
         ballots=ballots,
         result=result,
         live_result=live,
         fates=fates,
+        eligible_at_close=result.eligible if result is not None else None,
     )
+
+
+def own_ballots_of(
+    services: Services, round_id: str, member_ids: Collection[str]
+) -> dict[str, dict[str, Any]]:
+    """Each of these members' own ballot (by member), each for that member's pages only."""
+    if not member_ids:
+        return {}
+    with services.db.reading() as session:
+        rows = session.exec(
+            select(BallotRow).where(
+                BallotRow.round_id == round_id, col(BallotRow.member_id).in_(list(member_ids))
+            )
+        ).all()
+        return {row.member_id: row.body for row in rows}
 
 
 def own_ballot_of(services: Services, round_id: str, member_id: str) -> dict[str, Any] | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, and_, func
 from sqlmodel import Session, col, select
 
 from app.tables import BallotRow, CommentRow, MemberRow, ProposalRow
@@ -21,6 +21,16 @@ class CommentView:
     author: str  # the member's display name ("" when a facilitator wrote it)
     hidden: bool
     created_at: datetime
+
+
+def present() -> ColumnElement[bool]:
+    """Members who count in "N of M have voted": neither removed by a facilitator nor left.
+
+    A member who left is counted nowhere while they are away: not in M, and their ballot
+    neither in N nor in the tally (so the figures always say what the result counted).
+    Rejoining from the same phone makes them present again, with their ballot.
+    """
+    return and_(col(MemberRow.removed_at).is_(None), col(MemberRow.left_at).is_(None))
 
 
 def proposals_of(session: Session, round_id: str) -> Sequence[ProposalRow]:
@@ -65,12 +75,12 @@ def comments_of(
 
 
 def ballot_count(session: Session, round_id: str) -> int:
-    """How many members still in the workshop have a ballot in."""
+    """How many present members have a ballot in (see ``present``)."""
     return session.exec(
         select(func.count())
         .select_from(BallotRow)
         .join(MemberRow, col(MemberRow.id) == col(BallotRow.member_id))
-        .where(BallotRow.round_id == round_id, col(MemberRow.removed_at).is_(None))
+        .where(BallotRow.round_id == round_id, present())
     ).one()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -12,7 +13,7 @@ from sqlmodel import Session, select
 from app.clock import utcnow
 from app.deliberation import pabulib
 from app.deliberation.ballots import parse_ballot
-from app.deliberation.errors import Conflict, NotFound
+from app.deliberation.errors import Conflict, InvalidInput, NotFound
 from app.deliberation.events import (
     BallotsChanged,
     CommentAdded,
@@ -49,6 +50,16 @@ from .unit import Services, UnitOfWork, lock_workshop, unit_of_work
 from .workshops import active_member_count
 
 COMMENT_MAX = 1000
+_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+def _idempotency_key(key: str) -> str | None:
+    """The page's key for one submission (None: the sender gave none)."""
+    if not key:
+        return None
+    if not _KEY.fullmatch(key):
+        raise InvalidInput(N_("This page is out of date. Please reload it and try again."))
+    return key
 
 
 @dataclass(frozen=True)
@@ -217,6 +228,7 @@ def _close(session: Session, round_: RoundRow, workshop: WorkshopRow, actor: Act
         ],
         actor=actor.user_id or "",
     )
+    result.eligible = active_member_count(session, workshop.id)  # "M" frozen at the close
     session.add(result)
     round_.closed_at = utcnow()
 
@@ -260,9 +272,21 @@ def submit_proposal(
     amount_minor: int,
     how_it_helps: str,
     category: str,
+    idempotency_key: str = "",
 ) -> ProposalRow:
+    """A new proposal; with ``idempotency_key`` (made by the member's page), sending the
+    same submission again answers the proposal already stored instead of a second one."""
+    key = _idempotency_key(idempotency_key)
     with unit_of_work(services) as uow:
         round_, workshop = _locked_round(uow, actor, round_id, Action.SUBMIT_PROPOSAL)
+        if key and actor.member_id:
+            sent = uow.session.exec(
+                select(ProposalRow).where(
+                    ProposalRow.member_id == actor.member_id, ProposalRow.idempotency_key == key
+                )
+            ).first()
+            if sent is not None:
+                return sent
         phase = Phase(round_.phase)
         require_phase(
             phase, phase.accepts_proposals, N_("Proposals can only be made while proposing.")
@@ -288,6 +312,7 @@ def submit_proposal(
             amount_minor=draft.amount_minor,
             how_it_helps=draft.how_it_helps,
             category=draft.category.value,
+            idempotency_key=key if actor.member_id else None,
         )
         uow.session.add(proposal)
         uow.session.flush()
@@ -301,12 +326,24 @@ def submit_proposal(
     return proposal
 
 
-def add_comment(services: Services, actor: Actor, proposal_id: str, *, text: str) -> CommentRow:
+def add_comment(
+    services: Services, actor: Actor, proposal_id: str, *, text: str, idempotency_key: str = ""
+) -> CommentRow:
+    """A comment; ``idempotency_key`` as for ``submit_proposal``."""
+    key = _idempotency_key(idempotency_key)
     with unit_of_work(services) as uow:
         proposal = uow.session.get(ProposalRow, proposal_id)
         if proposal is None:
             raise NotFound(N_("There is no such proposal."))
         round_, workshop = _locked_round(uow, actor, proposal.round_id, Action.ADD_COMMENT)
+        if key and actor.member_id:
+            sent = uow.session.exec(
+                select(CommentRow).where(
+                    CommentRow.member_id == actor.member_id, CommentRow.idempotency_key == key
+                )
+            ).first()
+            if sent is not None:
+                return sent
         phase = Phase(round_.phase)
         require_phase(
             phase,
@@ -318,6 +355,7 @@ def add_comment(services: Services, actor: Actor, proposal_id: str, *, text: str
             member_id=actor.member_id,
             user_id=actor.user_id,
             text=require_text("text", text, maximum=COMMENT_MAX),
+            idempotency_key=key if actor.member_id else None,
         )
         uow.session.add(comment)
         uow.session.flush()

@@ -15,15 +15,16 @@ from app.deliberation.rules import Candidate, compute_result
 from app.tables import BallotRow, MemberRow, ProposalRow, ResultRow, RoundRow
 
 from . import ledger
-from .queries import proposals_of
+from .queries import present, proposals_of
 
 
 def active_ballots(session: Session, round_id: str) -> Sequence[BallotRow]:
-    """Ballots of members still in the workshop (a removed member's ballot no longer counts)."""
+    """Ballots of present members (a removed or left member's ballot does not count; the
+    same members as ``ballot_count``, so "N of M" says what the result counted)."""
     return session.exec(
         select(BallotRow)
         .join(MemberRow, col(MemberRow.id) == col(BallotRow.member_id))
-        .where(BallotRow.round_id == round_id, col(MemberRow.removed_at).is_(None))
+        .where(BallotRow.round_id == round_id, present())
     ).all()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -10,15 +11,17 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from app.clock import utcnow
 from app.deliberation.codes import make_code, normalise_code
 from app.deliberation.errors import Conflict, InvalidInput, NotFound
-from app.deliberation.events import MemberJoined, ScreenRotated
+from app.deliberation.events import MemberJoined, MemberLeft, ScreenRotated
 from app.deliberation.fields import require_text
 from app.deliberation.permissions import Action, Actor, require
 from app.deliberation.text import N_
-from app.tables import GroupRow, MemberRow, RoundRow, WorkshopRow
+from app.tables import GroupRow, MemberRow, RoundRow, SessionRow, WorkshopRow
 
-from .accounts import start_member_session
+from .accounts import end_logins, start_member_session
+from .queries import present
 from .unit import Services, lock_workshop, unit_of_work
 
 LANGUAGES = ("da", "en")
@@ -100,7 +103,7 @@ def active_member_count(session: Session, workshop_id: str) -> int:
     return session.exec(
         select(func.count())
         .select_from(MemberRow)
-        .where(MemberRow.workshop_id == workshop_id, col(MemberRow.removed_at).is_(None))
+        .where(MemberRow.workshop_id == workshop_id, present())
     ).one()
 
 
@@ -121,51 +124,159 @@ def get_workshop(services: Services, actor: Actor, workshop_id: str) -> Workshop
         return WorkshopView(workshop, rounds, active_member_count(session, workshop.id))
 
 
-def join_workshop(services: Services, *, code: str, name: str) -> Joined:
-    """A young person joins with the code on the screen and a display name: nothing else."""
+def device_hash(device: str) -> str:
+    """What is kept of a phone's device cookie: its SHA-256, never the cookie itself."""
+    return hashlib.sha256(device.encode()).hexdigest() if device else ""
+
+
+def _open_workshop(session: Session, code: str) -> WorkshopRow:
+    found = session.exec(
+        select(WorkshopRow).where(WorkshopRow.code == code, col(WorkshopRow.closed_at).is_(None))
+    ).first()
+    if found is None:
+        raise NotFound(
+            N_("No open workshop has that code. Check the code on the screen."),
+            code="unknown_code",
+            field="code",
+        )
+    return lock_workshop(session, found.id)
+
+
+def join_workshop(services: Services, *, code: str, name: str, device: str = "") -> Joined:
+    """A young person joins with the code on the screen and a display name: nothing else.
+
+    ``device`` is the phone's random device cookie. The same phone typing a name it already
+    joined with (this workshop, not removed) is that member again, with a new login: after
+    Back, an expired login or leaving, never a second member whose ballot counts twice.
+    Another phone typing the name of a present member is told the name is taken; the name
+    of a member who left is free.
+    """
     clean_code = normalise_code(code)
     clean_name = require_text("name", name, maximum=NAME_MAX)
+    mine = device_hash(device)
     with unit_of_work(services) as uow:
         session = uow.session
-        found = session.exec(
-            select(WorkshopRow).where(
-                WorkshopRow.code == clean_code, col(WorkshopRow.closed_at).is_(None)
+        workshop = _open_workshop(session, clean_code)
+        own = None
+        if mine:
+            own = next(
+                (
+                    m
+                    for m in session.exec(
+                        select(MemberRow)
+                        .where(
+                            MemberRow.workshop_id == workshop.id,
+                            MemberRow.device_hash == mine,
+                            col(MemberRow.removed_at).is_(None),
+                        )
+                        .order_by(col(MemberRow.joined_at).desc())
+                    )
+                    if m.name.casefold() == clean_name.casefold()
+                ),
+                None,
             )
-        ).first()
-        if found is None:
-            raise NotFound(
-                N_("No open workshop has that code. Check the code on the screen."),
-                code="unknown_code",
-                field="code",
-            )
-        workshop = lock_workshop(session, found.id)
-        names = session.exec(
+        others = session.exec(
             select(MemberRow.name).where(
-                MemberRow.workshop_id == workshop.id, col(MemberRow.removed_at).is_(None)
+                MemberRow.workshop_id == workshop.id,
+                present(),
+                MemberRow.id != (own.id if own else ""),
             )
         ).all()
-        if clean_name.casefold() in {name.casefold() for name in names}:
+        if clean_name.casefold() in {name.casefold() for name in others}:
             raise Conflict(
                 N_("Someone here already uses that name. Add an initial or a nickname."),
                 code="name_taken",
                 field="name",
             )
-        member = MemberRow(workshop_id=workshop.id, name=clean_name)
-        session.add(member)
+        if own is not None:
+            member = own
+            action = "member.rejoin" if own.left_at is not None else "member.resume"
+            member.left_at = None
+            session.add(member)
+        else:
+            member = MemberRow(workshop_id=workshop.id, name=clean_name, device_hash=mine or None)
+            session.add(member)
+            action = "member.join"
         session.flush()
         token = start_member_session(session, services, member.id)
         uow.audit(
             None,
-            "member.join",
+            action,
             ("member", member.id),
             organisation_id=workshop.organisation_id,
-            after={"name": clean_name, "workshop_id": workshop.id},
+            after={"name": member.name, "workshop_id": workshop.id},
         )
         uow.record(
             workshop.id,
             [MemberJoined(member_id=member.id, members=active_member_count(session, workshop.id))],
         )
     return Joined(member, token, workshop)
+
+
+@dataclass(frozen=True)
+class Known:
+    """Someone this phone has been in an open workshop: the join page offers to go on."""
+
+    name: str
+    code: str
+    workshop: str
+
+
+def device_members(services: Services, device: str, code: str = "") -> list[Known]:
+    """The members this phone has been in open workshops (not removed), newest first: whom
+    the join page offers to continue as. With ``code``, only in that workshop."""
+    mine = device_hash(device)
+    if not mine:
+        return []
+    query = (
+        select(MemberRow.name, WorkshopRow.code, WorkshopRow.title)
+        .join(WorkshopRow, col(WorkshopRow.id) == col(MemberRow.workshop_id))
+        .where(
+            MemberRow.device_hash == mine,
+            col(MemberRow.removed_at).is_(None),
+            col(WorkshopRow.closed_at).is_(None),
+        )
+        .order_by(col(MemberRow.joined_at).desc())
+    )
+    if code:
+        try:
+            query = query.where(WorkshopRow.code == normalise_code(code))
+        except InvalidInput:
+            return []
+    with services.db.reading() as session:
+        return [Known(name, code, title) for name, code, title in session.exec(query).all()]
+
+
+def leave_workshop(services: Services, actor: Actor) -> MemberRow:
+    """The member leaves by themselves: every login of theirs ends, they stop counting in
+    "N of M" (see ``queries.present``), and their name is free again. Unlike a removal it
+    is undone by joining again from the same phone with the same name."""
+    with unit_of_work(services) as uow:
+        member = uow.session.get(MemberRow, actor.member_id)
+        if member is None:
+            raise NotFound(N_("There is no such member."))
+        workshop = lock_workshop(uow.session, member.workshop_id)
+        end_logins(uow.session, col(SessionRow.member_id) == member.id)
+        if member.left_at is None and member.removed_at is None:
+            member.left_at = utcnow()
+            uow.session.add(member)
+            uow.session.flush()
+            uow.audit(
+                actor,
+                "member.leave",
+                ("member", member.id),
+                after={"name": member.name, "workshop_id": workshop.id},
+            )
+            uow.record(
+                workshop.id,
+                [
+                    MemberLeft(
+                        member_id=member.id,
+                        members=active_member_count(uow.session, workshop.id),
+                    )
+                ],
+            )
+    return member
 
 
 def rotate_screen_token(services: Services, actor: Actor, workshop_id: str) -> WorkshopRow:
