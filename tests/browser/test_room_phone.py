@@ -1,0 +1,355 @@
+"""The phone in a real room (issue 10, points 1-4 and "not voted yet" not in green), in real
+Chromium at phone sizes, in Danish and English."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import (
+    LOCALES,
+    PHONE,
+    SCREENSHOTS,
+    api_round,
+    join,
+    open_page,
+    shot,
+    text,
+    to_phase,
+)
+from tests.support import Server
+
+SMALL = {"width": 320, "height": 640}
+OK_GREEN = "rgb(22, 101, 52)"
+
+
+def _round_figures(server: Server, setup: dict[str, Any]) -> tuple[int, int]:
+    view = server.call("GET", f"/api/v1/rounds/{setup['round_id']}", setup["fac"])
+    return view["ballots"], view["members"]
+
+
+def _proposals(server: Server, setup: dict[str, Any], *titles: str) -> list[str]:
+    member = server.call("POST", "/api/v1/join", json={"code": setup["code"], "name": "Forslag"})
+    ids = []
+    for title in titles:
+        made = server.call(
+            "POST",
+            f"/api/v1/rounds/{setup['round_id']}/proposals",
+            member["token"],
+            json={
+                "title": title,
+                "description": "",
+                "amount_minor": 1_000_00,
+                "how_it_helps": "Det hjælper mig tættere på et job.",
+                "category": "course",
+            },
+        )
+        ids.append(made["id"])
+    return ids
+
+
+# 1. Back does not make a second member ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("lang", "viewport"), [("da", PHONE), ("en", SMALL)])
+def test_back_and_typing_my_name_again_keeps_me_one_member(
+    browser: Browser, server: Server, lang: str, viewport: dict[str, int]
+) -> None:
+    setup = api_round(server, 10_000_00, title="R", method="approval")
+    to_phase(server, setup, "proposing", "discussing", "voting")
+    phone = open_page(browser, viewport, LOCALES[lang])
+    join(phone, server, setup["code"], "Emil")
+    me = phone.locator("#main").get_attribute("data-member")
+    phone.go_back()  # the join page is never cached: the server sends a member back
+    expect(phone).to_have_url(re.compile(r".*/m$"))
+    expect(phone.locator("#voted")).to_have_text(
+        text(lang, "%(ballots)s of %(members)s have voted", ballots=0, members=1)
+    )
+    # The login ends (or is lost); the phone is still known: "continue as", or type the name.
+    phone.context.clear_cookies(name="puljen_member")
+    phone.goto(f"{server.base}/j/{setup['code']}")
+    offer = phone.get_by_role("button", name=text(lang, "Continue as %(name)s", name="Emil"))
+    expect(offer).to_be_visible()
+    shot(phone, f"phone-continue-as-{lang}-{viewport['width']}")
+    phone.fill("#name", "Emil")
+    phone.locator("#join-form button[type=submit]").click()
+    phone.wait_for_url(re.compile(r".*/m$"))
+    assert phone.locator("#main").get_attribute("data-member") == me
+    expect(phone.locator("#voted")).to_have_text(
+        text(lang, "%(ballots)s of %(members)s have voted", ballots=0, members=1)
+    )
+    assert _round_figures(server, setup) == (0, 1)
+    # Another phone trying the same name is refused, as before.
+    other = open_page(browser, viewport, LOCALES[lang])
+    other.goto(f"{server.base}/j/{setup['code']}")
+    expect(other.locator(".known")).to_have_count(0)
+    other.fill("#name", "Emil")
+    other.locator("#join-form button[type=submit]").click()
+    expect(other.locator("#join-error")).to_have_text(
+        text(lang, "Someone here already uses that name. Add an initial or a nickname.")
+    )
+    assert _round_figures(server, setup) == (0, 1)
+    assert not phone.js_errors and not other.js_errors  # type: ignore[attr-defined]
+    other.context.close()
+    phone.context.close()
+
+
+# 2. Leave asks first, does not look like the language buttons, and can be undone ----------
+
+
+@pytest.mark.parametrize(("lang", "viewport"), [("da", PHONE), ("en", SMALL)])
+def test_leave_asks_first_and_the_same_phone_comes_back(
+    browser: Browser, server: Server, lang: str, viewport: dict[str, int]
+) -> None:
+    setup = api_round(server, 10_000_00, title="R", method="approval")
+    to_phase(server, setup, "proposing")
+    proposal = _proposals(server, setup, "Kørekort")[0]
+    to_phase(server, setup, "discussing", "voting")
+    phone = open_page(browser, viewport, LOCALES[lang])
+    join(phone, server, setup["code"], "Emil")
+    me = phone.locator("#main").get_attribute("data-member")
+    phone.locator(f"label[for='a-{proposal}']").click()
+    phone.get_by_role("button", name=text(lang, "Send my vote")).click()
+    expect(phone.locator("#ballot-state")).to_contain_text(
+        text(lang, "Your vote is in. You can change it until voting ends.")
+    )
+    assert _round_figures(server, setup) == (1, 2)
+    leave = phone.locator("#leave")
+    language = phone.locator(".language button").first
+    box = leave.bounding_box()
+    assert box is not None and box["height"] >= 44 and box["width"] >= 44
+    style = leave.evaluate("e => getComputedStyle(e).borderTopWidth")
+    assert style != language.evaluate("e => getComputedStyle(e).borderTopWidth")
+    shot(phone, f"phone-leave-link-{lang}-{viewport['width']}")
+    leave.click()
+    expect(phone.get_by_role("heading", name=text(lang, "Leave the workshop?"))).to_be_visible()
+    shot(phone, f"phone-leave-confirm-{lang}-{viewport['width']}")
+    assert _round_figures(server, setup) == (1, 2)  # asking is not leaving
+    phone.get_by_role("link", name=text(lang, "No, stay")).click()
+    expect(phone).to_have_url(re.compile(r".*/m$"))
+    phone.locator("#leave").click()
+    phone.get_by_role("button", name=text(lang, "Yes, leave")).click()
+    expect(phone).to_have_url(re.compile(r".*/j$"))
+    assert _round_figures(server, setup) == (0, 1)  # neither in N nor in M
+    # Another phone may take the free name … no: first the same phone comes back.
+    phone.get_by_role("button", name=text(lang, "Continue as %(name)s", name="Emil")).click()
+    phone.wait_for_url(re.compile(r".*/m$"))
+    assert phone.locator("#main").get_attribute("data-member") == me
+    expect(phone.locator("#ballot-state")).to_contain_text(
+        text(lang, "Your vote is in. You can change it until voting ends.")
+    )
+    expect(phone.locator(f"#a-{proposal}")).to_be_checked()
+    assert _round_figures(server, setup) == (1, 2)
+    assert not phone.js_errors  # type: ignore[attr-defined]
+    phone.context.close()
+
+
+def test_the_name_of_someone_who_left_is_free_for_another_phone(
+    browser: Browser, server: Server
+) -> None:
+    setup = api_round(server, 10_000_00, title="R", method="approval")
+    phone = open_page(browser, PHONE)
+    join(phone, server, setup["code"], "Emil")
+    phone.locator("#leave").click()
+    phone.get_by_role("button", name=text("da", "Yes, leave")).click()
+    expect(phone).to_have_url(re.compile(r".*/j$"))
+    other = open_page(browser, PHONE)
+    join(other, server, setup["code"], "Emil")
+    assert _round_figures(server, setup) == (0, 1)
+    other.context.close()
+    phone.context.close()
+
+
+# 3. Offline: kept on the phone, shown next to the button, sent once when back -------------
+
+
+def _posts(page: Page, path: str) -> list[str]:
+    sent: list[str] = []
+    page.on(
+        "request",
+        lambda r: sent.append(r.url) if r.method == "POST" and r.url.endswith(path) else None,
+    )
+    return sent
+
+
+@pytest.mark.parametrize(("lang", "viewport"), [("da", PHONE), ("en", SMALL)])
+def test_a_vote_tapped_offline_is_kept_and_sent_once_when_back(
+    browser: Browser, server: Server, lang: str, viewport: dict[str, int]
+) -> None:
+    setup = api_round(server, 10_000_00, title="R", method="approval")
+    to_phase(server, setup, "proposing")
+    titles = [f"Forslag {i}" for i in range(8)]
+    proposals = _proposals(server, setup, *titles)
+    to_phase(server, setup, "discussing", "voting")
+    phone = open_page(browser, viewport, LOCALES[lang])
+    join(phone, server, setup["code"], "Emil")
+    state = phone.locator("#ballot-state")
+    expect(state).to_have_text(text(lang, "You have not voted yet."))
+    assert state.evaluate("e => getComputedStyle(e).color") != OK_GREEN  # 14: not in green
+    posts = _posts(phone, "/ballot")
+    phone.locator(f"label[for='a-{proposals[-1]}']").click()
+    phone.context.set_offline(True)
+    send = phone.get_by_role("button", name=text(lang, "Send my vote"))
+    send.click()
+    unsent = text(lang, "Not sent yet. It is sent by itself when you are back online.")
+    expect(state).to_have_text(unsent)
+    expect(phone.locator("body")).to_have_class(re.compile("offline"))
+    # "Not sent yet" is right next to the button, and the banner is in view where we are.
+    gap = phone.evaluate(
+        "() => document.querySelector('#ballot-form button[type=submit]').getBoundingClientRect()"
+        ".top - document.getElementById('ballot-state').getBoundingClientRect().bottom"
+    )
+    assert 0 <= gap < 40
+    banner = phone.locator(".offline-banner")
+    expect(banner).to_be_visible()
+    top = banner.evaluate("e => e.getBoundingClientRect().top")
+    assert phone.evaluate("window.scrollY") > 200 and top == 0
+    send_box, banner_box = send.bounding_box(), banner.bounding_box()
+    assert send_box and banner_box and send_box["y"] >= banner_box["y"] + banner_box["height"]
+    shot(phone, f"phone-vote-offline-{lang}-{viewport['width']}")
+    view = SCREENSHOTS / f"phone-vote-offline-viewport-{lang}-{viewport['width']}.png"
+    phone.screenshot(path=str(view))  # what the member sees where they are
+    assert _round_figures(server, setup)[0] == 0
+    phone.context.set_offline(False)
+    expect(state).to_contain_text(
+        text(lang, "Your vote is in. You can change it until voting ends.")
+    )
+    assert state.evaluate("e => getComputedStyle(e).color") == OK_GREEN
+    phone.wait_for_timeout(1500)  # a reconnect, an online event: still only once
+    assert len(posts) == 2  # the failed one offline, then exactly one resend
+    assert _round_figures(server, setup)[0] == 1
+    phone.reload()
+    expect(phone.locator(f"#a-{proposals[-1]}")).to_be_checked()
+    expect(state).to_contain_text(
+        text(lang, "Your vote is in. You can change it until voting ends.")
+    )
+    shot(phone, f"phone-vote-sent-{lang}-{viewport['width']}")
+    assert phone.evaluate("localStorage.getItem('puljen:outbox')") in (None, "{}")
+    assert not phone.js_errors  # type: ignore[attr-defined]
+    phone.context.close()
+
+
+def test_a_proposal_sent_offline_arrives_once(browser: Browser, server: Server) -> None:
+    setup = api_round(server, 10_000_00, title="R", method="approval")
+    to_phase(server, setup, "proposing")
+    phone = open_page(browser, PHONE)
+    join(phone, server, setup["code"], "Emil")
+    posts = _posts(phone, "/proposals")
+    phone.fill("#p-title", "Kørekort")
+    phone.fill("#p-amount", "2500")
+    phone.fill("#p-how", "Så kan jeg køre til et job.")
+    phone.select_option("#p-category", "licence")
+    phone.context.set_offline(True)
+    phone.get_by_role("button", name=text("da", "Send proposal")).click()
+    note = phone.locator("#proposal-form .outbox-note")
+    expect(note).to_have_text(
+        text("da", "Not sent yet. It is sent by itself when you are back online.")
+    )
+    shot(phone, "phone-proposal-offline-da-375")
+    phone.context.set_offline(False)
+    expect(phone.locator("#proposal-list")).to_contain_text("Kørekort")
+    expect(phone.locator("#proposal-form .notice")).to_be_visible()
+    phone.wait_for_timeout(1500)
+    assert len(posts) == 2
+    view = server.call("GET", f"/api/v1/rounds/{setup['round_id']}", setup["fac"])
+    assert [p["title"] for p in view["proposals"]] == ["Kørekort"]
+    assert not phone.js_errors  # type: ignore[attr-defined]
+    phone.context.close()
+
+
+def test_a_proposal_whose_answer_was_lost_is_not_stored_twice(
+    browser: Browser, server: Server
+) -> None:
+    """The request reaches the server, the answer never comes back: the page keeps it and
+    sends it again when the connection returns; the key makes the server answer the one it
+    has."""
+    setup = api_round(server, 10_000_00, title="R", method="approval")
+    to_phase(server, setup, "proposing")
+    phone = open_page(browser, PHONE)
+    join(phone, server, setup["code"], "Emil")
+    lost = {"first": True}
+
+    def lose_answer(route: Any) -> None:
+        if lost["first"]:
+            lost["first"] = False
+            route.fetch()  # the server stores it …
+            route.abort("connectionreset")  # … and the phone never hears back
+        else:
+            route.continue_()
+
+    phone.route(re.compile(r".*/proposals$"), lose_answer)
+    phone.fill("#p-title", "Laptop")
+    phone.fill("#p-amount", "3000")
+    phone.fill("#p-how", "Til skolearbejde.")
+    phone.select_option("#p-category", "equipment")
+    phone.get_by_role("button", name=text("da", "Send proposal")).click()
+    expect(phone.locator("#proposal-form .outbox-note")).to_be_visible()
+    phone.evaluate("window.dispatchEvent(new Event('online'))")  # the connection is back
+    expect(phone.locator("#proposal-form .notice")).to_be_visible()
+    view = server.call("GET", f"/api/v1/rounds/{setup['round_id']}", setup["fac"])
+    assert [p["title"] for p in view["proposals"]] == ["Laptop"]
+    phone.context.close()
+
+
+def test_a_comment_sent_offline_arrives_once(browser: Browser, server: Server) -> None:
+    setup = api_round(server, 10_000_00, title="R", method="approval")
+    to_phase(server, setup, "proposing")
+    proposal = _proposals(server, setup, "Kørekort")[0]
+    to_phase(server, setup, "discussing")
+    phone = open_page(browser, PHONE)
+    join(phone, server, setup["code"], "Emil")
+    phone.fill(f"#c-{proposal}", "God idé!")
+    phone.context.set_offline(True)
+    phone.get_by_role("button", name=text("da", "Comment")).click()
+    form = phone.locator(".comment-form")
+    expect(form.locator(".outbox-note")).to_have_text(
+        text("da", "Not sent yet. It is sent by itself when you are back online.")
+    )
+    phone.context.set_offline(False)
+    expect(form.locator(".outbox-note")).to_have_text(text("da", "Sent."))
+    expect(phone.locator(f"#c-{proposal}")).to_have_value("")
+    phone.wait_for_timeout(1000)
+    view = server.call("GET", f"/api/v1/rounds/{setup['round_id']}", setup["fac"])
+    assert [c["text"] for c in view["proposals"][0]["comments"]] == ["God idé!"]
+    phone.context.close()
+
+
+# 4. Two tabs of one member agree; nobody else gets the ballot -----------------------------
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_two_tabs_of_one_member_agree_and_nobody_else_sees_it(
+    browser: Browser, server: Server, lang: str
+) -> None:
+    setup = api_round(server, 10_000_00, title="R", method="approval")
+    to_phase(server, setup, "proposing")
+    proposals = _proposals(server, setup, "Kørekort", "Laptop")
+    to_phase(server, setup, "discussing", "voting")
+    first = open_page(browser, PHONE, LOCALES[lang])
+    join(first, server, setup["code"], "Emil")
+    second = first.context.new_page()
+    second.goto(f"{server.base}/m")
+    other = open_page(browser, PHONE, LOCALES[lang])
+    join(other, server, setup["code"], "Sara")
+    not_yet = text(lang, "You have not voted yet.")
+    voted = text(lang, "Your vote is in. You can change it until voting ends.")
+    expect(second.locator("#ballot-state")).to_have_text(not_yet)
+    first.locator(f"label[for='a-{proposals[1]}']").click()
+    first.get_by_role("button", name=text(lang, "Send my vote")).click()
+    expect(first.locator("#ballot-state")).to_contain_text(voted)
+    expect(second.locator("#ballot-state")).to_contain_text(voted)  # without a reload
+    expect(second.locator(f"#a-{proposals[1]}")).to_be_checked()
+    expect(other.locator("#voted")).to_have_text(
+        text(lang, "%(ballots)s of %(members)s have voted", ballots=1, members=3)
+    )
+    expect(other.locator("#ballot-state")).to_have_text(not_yet)  # Sara's stays hers
+    expect(other.locator(f"#a-{proposals[1]}")).not_to_be_checked()
+    assert other.locator("#ballot-state").get_attribute("data-ballot") is None
+    shot(second, f"phone-second-tab-{lang}-375")
+    for page in (first, other):
+        assert not page.js_errors  # type: ignore[attr-defined]
+    other.context.close()
+    first.context.close()
