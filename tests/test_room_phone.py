@@ -268,6 +268,8 @@ def test_a_closed_rounds_figures_are_frozen_at_the_close(api: Api) -> None:
     workshops.leave_workshop(api.services, accounts.authenticate(api.services, tokens[0]))
     snap = load_snapshot(api.services, s["workshop"]["id"])
     assert (snap.ballots, snap.eligible) == (2, 3)  # … the closed round still says 2 of 3
+    view = api.ok("GET", f"/api/v1/rounds/{s['round_id']}", s["fac"])
+    assert (view["ballots"], view["members"]) == (2, 3)  # the API says the same
     member = api.client.get(f"/screen/{s['workshop']['screen_url'].rsplit('/', 1)[1]}")
     assert member.status_code == 200
 

@@ -127,6 +127,9 @@
   document.addEventListener("htmx:responseError", function (e) {
     var message = document.body.getAttribute("data-error-text") || "";
     try { message = JSON.parse(e.detail.xhr.responseText).error.message; } catch (err) { /* keep */ }
+    showError(message);
+  });
+  function showError(message) {
     var box = document.getElementById("page-error");
     if (!box) {
       box = document.createElement("div");
@@ -139,7 +142,7 @@
     }
     box.hidden = false;
     box.querySelector("p").textContent = message;
-  });
+  }
   document.addEventListener("htmx:sendError", function () {
     document.body.classList.add("offline");
   });
@@ -339,11 +342,18 @@
     if (status >= 400) {
       var message = document.body.getAttribute("data-error-text") || "";
       try { message = JSON.parse(text).error.message; } catch (err) { /* keep */ }
-      if (form) note(form, "", false);
-      if (form && form.id === "ballot-form") {
+      if (!form) { showError(message); return; }  // e.g. voting closed before it got there
+      note(form, "", false);
+      if (form.id === "ballot-form") {
         var state = document.getElementById("ballot-state");
-        if (state) { state.className = "ballot-state not-sent"; state.innerHTML = ""; var span = document.createElement("span"); span.className = "error"; span.textContent = message; state.appendChild(span); }
-      } else if (form) {
+        if (state) {
+          var span = document.createElement("span");
+          span.className = "error";
+          span.textContent = message;
+          state.className = "ballot-state not-sent";
+          state.replaceChildren(span);
+        }
+      } else {
         note(form, message, false);
       }
       return;
@@ -376,7 +386,10 @@
         body: entry.body
       }).then(function (response) {
         return response.text().then(function (text) {
-          if (response.status >= 500) throw new Error("server");  // keep it: try again later
+          /* Not taken yet (server trouble, a login to renew, too many tries): keep it. */
+          if (response.status >= 500 || response.status === 401 || response.status === 429) {
+            throw new Error("later");
+          }
           var now = outboxRead();
           if (now[id] && now[id].body === entry.body) { delete now[id]; outboxWrite(now); }
           answered(entry, response.status, text);

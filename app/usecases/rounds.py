@@ -246,6 +246,7 @@ def get_round(services: Services, actor: Actor, round_id: str) -> RoundView:
         names = member_names(session, workshop.id)
         comments = comments_of(session, [p.id for p in proposals], names)
         own = own_ballot(session, round_.id, actor.member_id) if actor.member_id else None
+        result = session.get(ResultRow, round_.id)
         return RoundView(
             round=round_,
             proposals=[
@@ -256,8 +257,11 @@ def get_round(services: Services, actor: Actor, round_id: str) -> RoundView:
                 )
                 for p in proposals
             ],
-            members=active_member_count(session, workshop.id),
-            ballots=ballot_count(session, round_.id),
+            # a closed round answers the figures counted at its close
+            members=result.eligible
+            if result is not None and result.eligible is not None
+            else active_member_count(session, workshop.id),
+            ballots=result.voters if result is not None else ballot_count(session, round_.id),
             own_ballot=own,
         )
 
