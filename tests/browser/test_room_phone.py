@@ -10,11 +10,13 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import (
+    LAPTOP,
     LOCALES,
     PHONE,
     SCREENSHOTS,
     api_round,
     join,
+    log_in,
     open_page,
     shot,
     text,
@@ -353,3 +355,36 @@ def test_two_tabs_of_one_member_agree_and_nobody_else_sees_it(
         assert not page.js_errors  # type: ignore[attr-defined]
     other.context.close()
     first.context.close()
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_a_closed_rounds_count_does_not_change_when_someone_joins_later(
+    browser: Browser, server: Server, lang: str
+) -> None:
+    setup = api_round(server, 10_000_00, title="R", method="approval")
+    to_phase(server, setup, "proposing")
+    proposal = _proposals(server, setup, "Kørekort")[0]
+    to_phase(server, setup, "discussing", "voting")
+    phone = open_page(browser, PHONE, LOCALES[lang])
+    join(phone, server, setup["code"], "Emil")
+    phone.locator(f"label[for='a-{proposal}']").click()
+    phone.get_by_role("button", name=text(lang, "Send my vote")).click()
+    expect(phone.locator("#ballot-state")).to_contain_text(
+        text(lang, "Your vote is in. You can change it until voting ends.")
+    )
+    to_phase(server, setup, "closed")
+    workshop = server.call("GET", f"/api/v1/rounds/{setup['round_id']}", setup["fac"])
+    console = open_page(browser, LAPTOP, LOCALES[lang])
+    log_in(console, server)
+    console.goto(f"{server.base}/f/workshops/{workshop['workshop_id']}")
+    said = text(lang, "%(ballots)s of %(members)s have voted", ballots=1, members=2)
+    expect(console.locator("#console-voted")).to_have_text(said)
+    later = open_page(browser, SMALL, LOCALES[lang])
+    join(later, server, setup["code"], "Nadia")  # joins after the close
+    expect(console.locator("#console-live .members")).to_contain_text("Nadia")
+    expect(console.locator("#console-voted")).to_have_text(said)  # still 1 of 2
+    console.reload()
+    expect(console.locator("#console-voted")).to_have_text(said)
+    assert _round_figures(server, setup) == (1, 2)
+    for page in (later, console, phone):
+        page.context.close()
