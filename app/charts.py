@@ -75,7 +75,12 @@ def pot_chart(
         f"{escape(money(v))}</text>"
         for v in (0, top // 4, top // 2, 3 * top // 4, top)
     )
-    shown = sorted({0, len(points) // 2, len(points) - 1}) if len(points) > 1 else [0]
+    shown, said = [], set()
+    for i in sorted({0, len(points) // 2, len(points) - 1}):
+        when = points[i].day
+        if when is not None and when not in said:  # each date once
+            shown.append(i)
+            said.add(when)
     dates = "".join(
         f'<text class="tick" x="{x(i):.1f}" y="{up + plot_h + 22}" '
         f'text-anchor="{"start" if i == 0 else "end" if i == len(points) - 1 else "middle"}">'

@@ -102,6 +102,8 @@ def audit_sentence(view: AuditView, language: str) -> str:
         if values.get(key) in labels.ROLES:
             values[key] = translate(language, labels.ROLES[str(values[key])])
     values["actor"] = _actor(view, language)
+    if view.entry.action == "member.join" and values["name"]:
+        values["actor"] = values["name"]  # a member joins by themself, with this name
     template = labels.AUDIT_SENTENCES.get(variant) or labels.AUDIT_SENTENCES.get(view.entry.action)
     if template is None:
         return translate(

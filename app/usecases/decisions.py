@@ -17,7 +17,7 @@ from app.deliberation import decisions as rules
 from app.deliberation.decisions import Decision, PaymentMethod, Status, Step
 from app.deliberation.errors import InvalidInput, NotFound
 from app.deliberation.events import DecisionChanged
-from app.deliberation.fields import require_amount, require_choice, require_text
+from app.deliberation.fields import clean_text, require_amount, require_choice, require_text
 from app.deliberation.permissions import Action, Actor, require
 from app.deliberation.pots import EntryKind
 from app.deliberation.text import N_
@@ -240,6 +240,8 @@ def pay(
     paid_on: date | None,
 ) -> tuple[DecisionView, PaymentRow]:
     """Record a payment (to whom, how, when); all together never exceed the approved."""
+    if not clean_text(paid_to):  # asked for in words, like a rejection's reason
+        raise InvalidInput(N_("Write who was paid."), field="paid_to")
     to = require_text("paid_to", paid_to, maximum=200)
     how = require_choice("method", method, PaymentMethod, N_("Choose how it was paid: {choices}."))
     payment = PaymentRow(
