@@ -21,14 +21,16 @@ class PotPoint:
     day: date | None = None  # when the entry was made, for the x axis
 
 
-def _nice_top(value: int) -> int:
-    """The axis' top: ``value`` rounded up to 1, 2 or 5 times a power of ten (in øre)."""
-    step = 1
+def _scale(value: int) -> tuple[int, int]:
+    """The kroner axis for ``value`` øre: a round step (1, 2, 2.5 or 5 times a power of ten
+    kroner) and the top, at most five steps up, so the ticks read ``0, 20.000, 40.000``."""
+    power = 100  # one krone, in øre
     while True:
-        for factor in (1, 2, 5):
-            if step * factor >= value:
-                return step * factor
-        step *= 10
+        for factor in (1, 2, 2.5, 5):
+            step = int(power * factor)
+            if -(-value // step) <= 5:
+                return step, max(1, -(-value // step)) * step
+        power *= 10
 
 
 def pot_chart(
@@ -46,7 +48,7 @@ def pot_chart(
     labels its ticks), dates below (``day``), axis titles (``axes``: x, y) and a legend."""
     if not points:
         return ""
-    top = _nice_top(max(p.spent_minor + p.held_minor + p.available_minor for p in points) or 1)
+    step, top = _scale(max(p.spent_minor + p.held_minor + p.available_minor for p in points))
     left, right, up, down = 112, 16, 28, 92
     plot_w, plot_h = width - left - right, height - up - down
     steps = max(len(points) - 1, 1)
@@ -73,7 +75,7 @@ def pot_chart(
         f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}"/>'
         f'<text class="tick" x="{left - 8}" y="{y(v) + 5:.1f}" text-anchor="end">'
         f"{escape(money(v))}</text>"
-        for v in (0, top // 4, top // 2, 3 * top // 4, top)
+        for v in range(0, top + 1, step)
     )
     shown, said = [], set()
     for i in sorted({0, len(points) // 2, len(points) - 1}):
