@@ -270,7 +270,7 @@ def test_a_caseworker_reads_the_decision_and_is_asked_before_money_moves(
     assert "kr.." not in laptop.locator("body").inner_text()
     shot(laptop, "staff-decision-done")
     phone = _quiet_page(browser, PHONE)
-    phone.context.add_cookies(laptop.context.cookies())
+    phone.context.add_cookies(laptop.context.cookies())  # type: ignore[arg-type]
     phone.goto(laptop.url)
     wide = phone.evaluate(
         "[...document.querySelectorAll('body *')]"
