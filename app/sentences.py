@@ -4,7 +4,7 @@ closes with what the room has not done yet ("0 of 6 have voted. Close anyway?").
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from app import labels
@@ -30,7 +30,9 @@ def _minor(side: Mapping[str, Any], key: str) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def _variant_and_values(view: AuditView, money: Any) -> tuple[str, dict[str, object]]:
+def _variant_and_values(
+    view: AuditView, money: Callable[[int], str]
+) -> tuple[str, dict[str, object]]:
     """Which sentence of the action fits this entry, and the words to fill it with."""
     entry = view.entry
     before, after = _side(view, "before"), _side(view, "after")

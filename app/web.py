@@ -45,7 +45,6 @@ def environment(language: str) -> Environment:
         method_text=lambda code: _label(language, labels.METHODS, code),
         status_text=lambda code: _label(language, labels.DECISION_STATUSES, code),
         payment_method_text=lambda code: _label(language, labels.PAYMENT_METHODS, code),
-        action_text=lambda code: _label(language, labels.AUDIT_ACTIONS, code),
         kind_text=lambda code: _label(language, labels.LEDGER_KINDS, code),
         fate_text=lambda decision, currency="DKK": fate_text(decision, currency, language),
         method_how=lambda method, params=None: method_how(method, params or {}, language),

@@ -84,50 +84,35 @@ def _ids(rows: Sequence[AuditRow]) -> set[str]:
 
 
 def named(session: Session, rows: Sequence[AuditRow]) -> list[AuditView]:
-    """Entries with their actors' names (users by e-mail, members by display name) and
-    the words for the things they changed."""
+    """Entries with their actors' names (users by e-mail, members by display name), the
+    words for the things they changed, and the currency of the group they concern."""
     ids = _ids(rows)
 
-    def of(table: Any, *columns: Any) -> list[Any]:
-        return list(session.exec(select(table, *columns).where(col(table.id).in_(ids))).all())
+    def rows_of(table: Any, wanted: set[str] = ids) -> Sequence[Any]:
+        return session.exec(select(table).where(col(table.id).in_(wanted))).all()
 
-    people = {u.id: u.email for u in of(UserRow)}
-    people.update((m.id, m.name) for m in of(MemberRow))
+    people = {u.id: u.email for u in rows_of(UserRow)}
+    people.update((m.id, m.name) for m in rows_of(MemberRow))
     names: dict[str, str] = dict(people)
-    names.update((o.id, o.name) for o in of(OrganisationRow))
-    names.update((g.id, g.name) for g in of(GroupRow))
-    names.update((w.id, w.title) for w in of(WorkshopRow))
-    names.update((r.id, r.title) for r in of(RoundRow))
-    proposal_ids = {p.id for p in of(ProposalRow)}
-    decisions = of(DecisionRow)
-    payments = of(PaymentRow)
-    comments = of(CommentRow)
-    decision_of_payment = {p.id: p.decision_id for p in payments}
+    for table, words in ((OrganisationRow, "name"), (WorkshopRow, "title"), (RoundRow, "title")):
+        names.update((r.id, getattr(r, words)) for r in rows_of(table))
+    # Decisions, their payments and comments are named by the proposal they concern.
+    decision_of = {p.id: p.decision_id for p in rows_of(PaymentRow)}
+    decisions = rows_of(DecisionRow, ids | set(decision_of.values()))
     proposal_of = {d.id: d.proposal_id for d in decisions}
-    proposal_of.update((c.id, c.proposal_id) for c in comments)
-    more = set(decision_of_payment.values()) - set(proposal_of)
-    if more:
-        for d in session.exec(select(DecisionRow).where(col(DecisionRow.id).in_(more))):
-            decisions.append(d)
-            proposal_of[d.id] = d.proposal_id
-    proposal_of.update(
-        (pid, proposal_of[did]) for pid, did in decision_of_payment.items() if did in proposal_of
-    )
-    wanted = proposal_ids | set(proposal_of.values())
-    titles = {
-        p.id: p.title
-        for p in session.exec(select(ProposalRow).where(col(ProposalRow.id).in_(wanted)))
-    }
+    proposal_of.update((c.id, c.proposal_id) for c in rows_of(CommentRow))
+    proposal_of.update((p, proposal_of[d]) for p, d in decision_of.items() if d in proposal_of)
+    titles = {p.id: p.title for p in rows_of(ProposalRow, ids | set(proposal_of.values()))}
     names.update(titles)
     names.update((k, titles.get(v, "")) for k, v in proposal_of.items())
-    groups = {d.group_id for d in decisions} | {
-        r.subject_id for r in rows if r.subject_type == "group"
-    }
-    currency = {
-        g.id: g.currency for g in session.exec(select(GroupRow).where(col(GroupRow.id).in_(groups)))
-    }
-    currency.update((d.id, currency.get(d.group_id, "DKK")) for d in decisions)
-    currency.update((p, currency.get(d, "DKK")) for p, d in decision_of_payment.items())
+    # Amounts in the currency of their group.
+    group_of = {d.id: d.group_id for d in decisions}
+    group_of.update((p, group_of[d]) for p, d in decision_of.items() if d in group_of)
+    currency: dict[str, str] = {}
+    for g in rows_of(GroupRow, ids | set(group_of.values())):
+        names[g.id] = g.name
+        currency[g.id] = g.currency
+    currency.update((k, currency.get(g, "DKK")) for k, g in group_of.items())
     return [
         AuditView(r, people.get(r.actor_id, r.actor_id), names, currency.get(r.subject_id, "DKK"))
         for r in rows
