@@ -1,13 +1,15 @@
 """A pot over time as a server-rendered SVG: no JavaScript charting, readable on paper.
 
-Each ledger entry is one step on the x axis; the stacked areas show, from the bottom, what
-was spent, what is held for decisions (reserved or approved) and what is available.
+Each ledger entry is one step on the x axis (its date below); the stacked areas show, from
+the bottom, what was spent, what is held for decisions (reserved or approved) and what is
+available, against a kroner axis with grid lines.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from html import escape
 
 
@@ -16,6 +18,19 @@ class PotPoint:
     spent_minor: int
     held_minor: int  # reserved + approved
     available_minor: int
+    day: date | None = None  # when the entry was made, for the x axis
+
+
+def _scale(value: int) -> tuple[int, int]:
+    """The kroner axis for ``value`` øre: a round step (1, 2, 2.5 or 5 times a power of ten
+    kroner) and the top, at most five steps up, so the ticks read ``0, 20.000, 40.000``."""
+    power = 100  # one krone, in øre
+    while True:
+        for factor in (1, 2, 2.5, 5):
+            step = int(power * factor)
+            if -(-value // step) <= 5:
+                return step, max(1, -(-value // step)) * step
+        power *= 10
 
 
 def pot_chart(
@@ -24,14 +39,17 @@ def pot_chart(
     money: Callable[[int], str],
     title: str,
     legend: tuple[str, str, str],
-    width: int = 720,
-    height: int = 240,
+    day: Callable[[date], str] = date.isoformat,
+    axes: tuple[str, str] = ("", ""),
+    width: int = 760,
+    height: int = 340,
 ) -> str:
-    """The stacked areas of ``points`` as an ``<svg>`` with a title and a legend."""
+    """The stacked areas of ``points`` as an ``<svg>`` with a title, a kroner axis (``money``
+    labels its ticks), dates below (``day``), axis titles (``axes``: x, y) and a legend."""
     if not points:
         return ""
-    top = max(p.spent_minor + p.held_minor + p.available_minor for p in points) or 1
-    left, right, up, down = 8, 160, 8, 24
+    step, top = _scale(max(p.spent_minor + p.held_minor + p.available_minor for p in points))
+    left, right, up, down = 112, 16, 28, 92
     plot_w, plot_h = width - left - right, height - up - down
     steps = max(len(points) - 1, 1)
 
@@ -53,15 +71,46 @@ def pot_chart(
         edge = [f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(upper)]
         back = [f"{x(i):.1f},{y(v):.1f}" for i, v in reversed(list(enumerate(lower)))]
         shapes.append(f'<polygon class="area {name}" points="{" ".join(edge + back)}"/>')
-    keys = "".join(
-        f'<g class="key {name}"><rect x="{left + 190 * n}" y="{height - 16}" width="12" '
-        f'height="12"/><text x="{left + 190 * n + 18}" y="{height - 6}">{escape(label)}</text></g>'
-        for n, (name, label) in enumerate(zip(("spent", "held", "available"), legend, strict=True))
+    ticks = "".join(
+        f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}"/>'
+        f'<text class="tick" x="{left - 8}" y="{y(v) + 5:.1f}" text-anchor="end">'
+        f"{escape(money(v))}</text>"
+        for v in range(0, top + 1, step)
     )
+    shown, said = [], set()
+    for i in sorted({0, len(points) // 2, len(points) - 1}):
+        when = points[i].day
+        if when is not None and when not in said:  # each date once
+            shown.append(i)
+            said.add(when)
+    dates = "".join(
+        f'<text class="tick" x="{x(i):.1f}" y="{up + plot_h + 22}" '
+        f'text-anchor="{"start" if i == 0 else "end" if i == len(points) - 1 else "middle"}">'
+        f"{escape(day(when))}</text>"
+        for i in shown
+        if (when := points[i].day) is not None
+    )
+    x_title, y_title = axes
+    titles = (
+        f'<text class="axis-title" x="{left + plot_w / 2:.1f}" y="{up + plot_h + 46}" '
+        f'text-anchor="middle">{escape(x_title)}</text>'
+        f'<text class="axis-title" x="{left}" y="{up - 10}" text-anchor="end">'
+        f"{escape(y_title)}</text>"
+    )
+    axis = (
+        f'<line class="axis" x1="{left}" x2="{left}" y1="{up}" y2="{up + plot_h}"/>'
+        f'<line class="axis" x1="{left}" x2="{width - right}" y1="{up + plot_h}" '
+        f'y2="{up + plot_h}"/>'
+    )
+    keys, at = [], left
+    for name, label in zip(("spent", "held", "available"), legend, strict=True):
+        keys.append(
+            f'<g class="key {name}"><rect x="{at}" y="{height - 24}" width="16" height="16"/>'
+            f'<text x="{at + 22}" y="{height - 11}">{escape(label)}</text></g>'
+        )
+        at += 22 + 9 * len(label) + 28  # about 9 px a character at the legend's size
     return (
         f'<svg class="pot-chart" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(title)}"><title>{escape(title)}</title>'
-        f"{''.join(shapes)}{keys}"
-        f'<text class="scale" x="{width - right}" y="{up + 12}" text-anchor="end">'
-        f"{escape(money(top))}</text></svg>"
+        f"{ticks}{''.join(shapes)}{axis}{dates}{titles}{''.join(keys)}</svg>"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 
@@ -82,13 +83,56 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo_address(args: argparse.Namespace) -> tuple[str, str, list[str]]:
+    """Where to serve the demo, the base of the URLs it prints, and notes for the person
+    running it. With ``--lan``: on every interface, at this machine's network address (also
+    the public URL, so the screen's QR code points there too)."""
+    from app.network import lan_address
+
+    port = args.port
+    configured = os.environ.get("PULJEN_PUBLIC_URL", "").strip()
+    if args.lan:
+        if configured:
+            return "0.0.0.0", configured.rstrip("/"), [f"Using PULJEN_PUBLIC_URL={configured}."]
+        address = lan_address()
+        if address is None:
+            return (
+                "0.0.0.0",
+                f"http://localhost:{port}",
+                [
+                    "Could not find this machine's address on the network (is the Wi-Fi on?).",
+                    "Find it with `ip addr` (Linux), `ipconfig` (Windows) or the network",
+                    "settings (macOS), then run again with",
+                    f"PULJEN_PUBLIC_URL=http://<that address>:{port} scripts/demo --lan",
+                ],
+            )
+        base = f"http://{address}:{port}"
+        os.environ["PULJEN_PUBLIC_URL"] = base  # the join URL and the screen's QR code
+        return (
+            "0.0.0.0",
+            base,
+            [
+                f"Found this machine on the network at {address}: phones on the same Wi-Fi",
+                "open the join URL or scan the QR code on the shared screen.",
+                f"If a phone cannot connect, let Python through the firewall on port {port}.",
+            ],
+        )
+    local = args.host in ("0.0.0.0", "127.0.0.1", "localhost")
+    base = configured.rstrip("/") or f"http://{'localhost' if local else args.host}:{port}"
+    notes = []
+    if "localhost" in base:
+        notes = [
+            "Phones cannot open localhost. For a real workshop, with phones on the same",
+            "Wi-Fi as this computer, run: scripts/demo --lan",
+        ]
+    return args.host, base, notes
+
+
 def demo(args: argparse.Namespace) -> int:
     from app import demo as demo_data
 
     services = _services()
-    base = (
-        f"http://{'localhost' if args.host in ('0.0.0.0', '127.0.0.1') else args.host}:{args.port}"
-    )
+    host, base, notes = _demo_address(args)
     info = demo_data.ensure_demo(services, email=DEMO_EMAIL, password=DEMO_PASSWORD)
     print(
         "\n".join(
@@ -104,12 +148,14 @@ def demo(args: argparse.Namespace) -> int:
                 f"  Shared screen:      {base}/screen/{info.screen_token}",
                 f"  JSON API docs:      {base}/docs",
                 "",
+                *(f"  {note}" for note in notes),
+                *([""] if notes else []),
             ]
         ),
         flush=True,
     )
     if not args.no_serve:
-        _serve(args.host, args.port)
+        _serve(host, args.port)
     return 0
 
 
@@ -181,6 +227,12 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument("--port", type=int, default=8000)
         if name == "demo":
             command.add_argument("--no-serve", action="store_true", help="only create the data")
+            command.add_argument(
+                "--lan",
+                action="store_true",
+                help="serve to phones on the same Wi-Fi: on all interfaces, with URLs and the "
+                "QR code at this machine's network address (found without going online)",
+            )
         command.set_defaults(handler=handler)
 
     args = parser.parse_args(argv)

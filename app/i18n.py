@@ -8,12 +8,14 @@ holds each catalog. The ``.po`` files are read directly (no compiled ``.mo`` to 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from functools import cache
 from gettext import NullTranslations
 from pathlib import Path
+from typing import TypeVar
 
 from babel import Locale
 from babel.dates import format_date
@@ -68,7 +70,22 @@ def translations(language: str) -> NullTranslations:
 
 def translate(language: str, message: str, params: Mapping[str, object] | None = None) -> str:
     text = translations(language).gettext(message)
-    return text.format(**params) if params else text
+    return tidy(text.format(**params)) if params else text
+
+
+_DOUBLE_STOP = re.compile(r"(?<=kr\.)\.(?!\.)")
+
+
+Text = TypeVar("Text", bound=str)
+
+
+def tidy(text: Text) -> Text:
+    """One full stop after an amount that ends a sentence: Danish amounts end in "kr.", and
+    "15.000,00 kr.." is wrong (the abbreviation's stop ends the sentence too). Keeps the
+    type, so an escaped template string stays escaped."""
+    if "kr.." not in text:
+        return text
+    return type(text)(_DOUBLE_STOP.sub("", text))
 
 
 def negotiate(accept_language: str | None) -> str:
@@ -94,9 +111,16 @@ def format_day(day: date, language: str) -> str:
     return format_date(day, format="d. MMMM" if language == "da" else "d MMMM", locale=language)
 
 
-def format_money(amount_minor: int, currency: str, language: str) -> str:
-    """``12.000,00 kr.`` in Danish, ``DKK 12,000.00`` in English; exact (no floats)."""
+def format_money(amount_minor: int, currency: str, language: str, *, whole: bool = False) -> str:
+    """``12.000,00 kr.`` in Danish, ``DKK 12,000.00`` in English; exact (no floats).
+    ``whole``: rounded to whole kroner (``12.000 kr.``), for a chart's axis."""
     amount = Decimal(amount_minor) / 100
+    if whole:
+        pattern = "¤¤ #,##0" if language == "en" else "#,##0 ¤"
+        locale = "en" if language == "en" else "da_DK"
+        return format_currency(
+            amount, currency, format=pattern, locale=locale, currency_digits=False
+        )
     if language == "en":
         return format_currency(amount, currency, format="¤¤ #,##0.00", locale="en")
     return format_currency(amount, currency, locale="da_DK")

@@ -123,6 +123,8 @@ POT_CHART = N_("The pot over time: spent, held for decisions, and available")
 POT_SPENT = N_("Spent")
 POT_HELD = N_("Held for decisions")
 POT_AVAILABLE = N_("Available")
+POT_AXIS_DAYS = N_("Each step is a change in the ledger, by date")
+POT_AXIS_MONEY = N_("Kroner")
 
 DECISION_STATUSES = {
     "funded": N_("Waiting for approval"),
@@ -159,6 +161,65 @@ PAYMENT_METHODS = {
     "invoice": N_("Invoice to the supplier"),
     "reimbursement": N_("Money back to a member"),
     "card": N_("Card"),
+}
+
+# The audit trail in sentences, one per action (and its variants, "action:variant"); the
+# decision timeline uses the same. {actor} is who did it; titles come in quotes.
+AUDIT_SENTENCES = {
+    "organisation.create": N_("{actor} created the organisation “{name}”."),
+    "user.create": N_("{actor} added {email} as {role}."),
+    "user.role": N_("{actor} changed the role of {email} from {before} to {role}."),
+    "user.password": N_("{actor} set a new password for {email}."),
+    "group.create": N_("{actor} created the group “{group}” with a pot of {amount}."),
+    "pot.adjust": N_("{actor} corrected the pot of “{group}” from {before} to {after}: {reason}"),
+    "organisation.settings": N_("{actor} set that amounts above {amount} need two approvers."),
+    "organisation.settings:one": N_("{actor} set that one approver is always enough."),
+    "workshop.start": N_("{actor} started the workshop “{workshop}”."),
+    "workshop.timer": N_("{actor} started a timer of {minutes} min."),
+    "workshop.timer:stop": N_("{actor} stopped the timer."),
+    "workshop.spotlight": N_("{actor} put “{proposal}” in the spotlight."),
+    "workshop.spotlight:end": N_("{actor} ended the spotlight."),
+    "workshop.screen_rotate": N_("{actor} made a new link for the shared screen."),
+    "member.join": N_("{actor} joined the workshop “{workshop}”."),
+    "member.remove": N_("{actor} removed {name} from the workshop."),
+    "round.create": N_("{actor} created the round “{round}” with a budget of {amount}."),
+    "round.show_live": N_("{actor} turned on the live result for the round “{round}”."),
+    "round.show_live:off": N_("{actor} turned off the live result for the round “{round}”."),
+    "round.phase:proposing": N_("{actor} opened the round “{round}” for proposals."),
+    "round.phase:discussing": N_("{actor} moved the round “{round}” on to talking it over."),
+    "round.phase:voting": N_("{actor} set the round “{round}” to voting."),
+    "round.phase:closed": N_("{actor} closed the round “{round}” and published its result."),
+    "proposal.submit": N_("{actor} proposed “{proposal}” for {amount}."),
+    "comment.add": N_("{actor} commented on “{proposal}”."),
+    "comment.hide": N_("{actor} hid a comment on “{proposal}”."),
+    "comment.show": N_("{actor} showed a comment on “{proposal}” again."),
+    "decision.approve": N_("{actor} approved {amount} for “{proposal}”."),
+    "decision.approve:first": N_(
+        "{actor} approved {amount} for “{proposal}”, as the first of two approvers."
+    ),
+    "decision.reject": N_("{actor} rejected “{proposal}”: {note}"),
+    "decision.hold": N_("{actor} put “{proposal}” on hold and asked: {note}"),
+    "decision.pay": N_("{actor} paid {amount} to {note} for “{proposal}”."),
+    "decision.complete": N_("{actor} completed “{proposal}”."),
+    "decision.complete:left": N_("{actor} completed “{proposal}”. {amount} went back to the pot."),
+    "decision.refund": N_("{actor} recorded that {amount} came back for “{proposal}”."),
+    "receipt.add": N_("{actor} added a receipt for “{proposal}”."),
+}
+AUDIT_OTHER = N_("{actor} made a change ({action}).")
+AUDIT_NOTE = N_("Note: {note}")
+AUDIT_SYSTEM = N_("Puljen")
+AUDIT_SOMEONE = N_("Someone")
+# The console asks before a round closes, with what the room has not done yet.
+CLOSE_QUESTIONS = {
+    "missing": N_("{ballots} of {members} have voted. Close anyway?"),
+    "all": N_("All {members} have voted. Close the round and show the result?"),
+    "no_proposals": N_("The round has no proposals, so nothing can be funded. Close anyway?"),
+    "other": N_("Close the round “{round}” and publish its result? It cannot be undone."),
+}
+ROLES = {
+    "facilitator": N_("facilitator"),
+    "approver": N_("caseworker"),
+    "admin": N_("administrator"),
 }
 
 AUDIT_ACTIONS = {

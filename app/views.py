@@ -139,7 +139,23 @@ def _console_context(
         "user": user,
         "connected": set(connected),
         "screen_url": screen_url(base_url, snap.workshop.screen_token),
+        "form": {},
+        "errors": {},
+        "oob_hint": False,
     }
+
+
+def round_form(
+    page: Page,
+    snap: Snapshot,
+    *,
+    form: Mapping[str, str] | None = None,
+    errors: Mapping[str, str] | None = None,
+) -> str:
+    """The console's new-round form again, with what was typed and why it was not taken."""
+    context = _console_context(page, snap, None, "", ())
+    context.update(form=form or {}, errors=errors or {})
+    return render_blocks("console.html", ["round_form"], page.language, context)
 
 
 def stage_key(snap: Snapshot) -> tuple[str, str]:
@@ -184,7 +200,8 @@ def push(
         return render_blocks("screen.html", ["screen"], language, context)
     if audience is Audience.FACILITATORS:
         context = _console_context(page, snap, None, base_url, connected)
-        return render_blocks("console.html", ["console_live"], language, context)
+        context["oob_hint"] = True  # the new-round form's "the pot has … available"
+        return render_blocks("console.html", ["console_live", "budget_hint"], language, context)
     blocks = _member_live_blocks(snap, stage_changed)
     html = render_blocks("member.html", blocks, language, _member_context(page, snap, None, None))
     if not stage_changed and snap.round is not None and snap.round.phase == "discussing":

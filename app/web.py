@@ -16,9 +16,9 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from app import labels
+from app import labels, sentences
 from app.deliberation.errors import with_amounts
-from app.i18n import LANGUAGES, format_day, format_money, translate, translations
+from app.i18n import LANGUAGES, format_day, format_money, tidy, translate, translations
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -32,6 +32,7 @@ def environment(language: str) -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_tidy,  # every printed value: no "kr.." after an amount ending a sentence
     )
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
@@ -44,7 +45,6 @@ def environment(language: str) -> Environment:
         method_text=lambda code: _label(language, labels.METHODS, code),
         status_text=lambda code: _label(language, labels.DECISION_STATUSES, code),
         payment_method_text=lambda code: _label(language, labels.PAYMENT_METHODS, code),
-        action_text=lambda code: _label(language, labels.AUDIT_ACTIONS, code),
         kind_text=lambda code: _label(language, labels.LEDGER_KINDS, code),
         fate_text=lambda decision, currency="DKK": fate_text(decision, currency, language),
         method_how=lambda method, params=None: method_how(method, params or {}, language),
@@ -56,8 +56,26 @@ def environment(language: str) -> Environment:
         int(minor), currency, language
     )
     env.filters["day"] = lambda value: format_day(value, language)
+    env.filters["kroner"] = lambda minor: typed_kroner(int(minor), language)
+    env.globals.update(
+        audit_text=lambda view: sentences.audit_sentence(view, language),
+        close_question=lambda snap, r: sentences.close_question(snap, r, language),
+    )
     env.filters["iso"] = lambda value: value.isoformat() if isinstance(value, datetime) else ""
     return env
+
+
+def _tidy(value: Any) -> Any:
+    return tidy(value) if isinstance(value, str) else value
+
+
+def typed_kroner(minor: int, language: str) -> str:
+    """An amount as a person would type it in a form (``60000`` or ``1500,50``): what a
+    budget field suggests, read back the same by the form in either language."""
+    whole, cents = divmod(minor, 100)
+    if not cents:
+        return str(whole)
+    return f"{whole}{',' if language == 'da' else '.'}{cents:02d}"
 
 
 def fate_text(decision: Any, currency: str, language: str) -> str:

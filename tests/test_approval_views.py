@@ -33,7 +33,9 @@ def test_an_approver_works_a_decision_through_in_the_browser(api: Api) -> None:
     assert "Venter på godkendelse" in queue.text
 
     path = f"/f/decisions/{decision_id}"
-    assert _form(api, f"{path}/approve", amount="11.000").status_code == 303
+    asked = _form(api, f"{path}/approve", amount="11.000")  # less than funded: asked first
+    assert asked.status_code == 200 and "Resten, 1.000,00\xa0kr., går tilbage" in asked.text
+    assert _form(api, f"{path}/approve", amount="11.000", confirmed="1").status_code == 303
     page = api.client.get(path).text
     assert "Godkendt" in page and "11.000,00" in page
     paid = _form(
@@ -131,7 +133,8 @@ def test_the_audit_trail_page_shows_every_step_newest_first(api: Api) -> None:
     page = api.client.get("/f/audit")
     assert page.status_code == 200 and "Logbog" in page.text
     first_row = page.text.index("<tbody>")
-    assert page.text.index("decision.reject", first_row) < page.text.index("round.phase", first_row)
+    rejected = page.text.index("afviste “Bærbar”: For dyr.", first_row)  # in words (issue 10)
+    assert rejected < page.text.index("lukkede runden", first_row)
     assert "sagsbehandler@odense.dk" in page.text
 
 

@@ -17,7 +17,7 @@ from app.deliberation.decisions import PaymentMethod
 from app.deliberation.errors import DeliberationError
 from app.deliberation.permissions import Actor, Role
 from app.forms import parse_day, parse_kroner
-from app.i18n import format_money, translate
+from app.i18n import format_day, format_money, translate
 from app.usecases import audit, decisions, groups, receipts
 from app.web import render_page
 
@@ -104,6 +104,18 @@ def queue(request: Request, services: ServicesDep) -> Response:
     return _page(request, services, actor, "decisions.html", items=decisions.queue(services, actor))
 
 
+# The fields of each form on a decision's page (by the name an error gives them): an
+# error about one of them is shown at that field, with what was typed kept.
+FORM_FIELDS = {
+    "approve": {"amount_minor"},
+    "reject": {"reason"},
+    "hold": {"question"},
+    "pay": {"amount_minor", "paid_to", "method", "paid_on"},
+    "complete": {"note"},
+    "refund": {"amount_minor", "note"},
+}
+
+
 def _decision_page(
     request: Request,
     services: ServicesDep,
@@ -111,7 +123,11 @@ def _decision_page(
     decision_id: str,
     error: str = "",
     status: int = 200,
+    **form: Any,
 ) -> Response:
+    """The decision's page; ``form``: the form that failed (``failed``), what was typed in
+    it (``typed``) and the reasons by field (``errors``), or a partial approval to confirm
+    (``confirm``)."""
     detail = decisions.decision_detail(services, actor, decision_id)
     return _page(
         request,
@@ -123,6 +139,10 @@ def _decision_page(
         error=error,
         methods=[m.value for m in PaymentMethod],
         today=date.today().isoformat(),
+        failed=form.get("failed", ""),
+        typed=form.get("typed", {}),
+        errors=form.get("errors", {}),
+        confirm=form.get("confirm"),
     )
 
 
@@ -140,15 +160,41 @@ def _act(
     actor: Actor,
     decision_id: str,
     step: Callable[[], object],
+    failed: str = "",
+    typed: dict[str, str] | None = None,
 ) -> Response:
-    """Take a step; back to the decision (PRG), or the page again with the reason it failed
-    (with the status the JSON API would give)."""
+    """Take a step; back to the decision (PRG), or the page again with the reason it failed."""
     try:
         step()
     except DeliberationError as error:
-        reason = message(error, page_of(request).language)
-        return _decision_page(request, services, actor, decision_id, reason, status_of(error))
+        return _refused(request, services, actor, decision_id, error, failed, typed or {})
     return RedirectResponse(f"/f/decisions/{decision_id}", status_code=303)
+
+
+def _refused(
+    request: Request,
+    services: ServicesDep,
+    actor: Actor,
+    decision_id: str,
+    error: DeliberationError,
+    failed: str,
+    typed: dict[str, str],
+) -> Response:
+    """The page again with the status the JSON API would give and the reason: at the field
+    of form ``failed`` it concerns (what was ``typed`` kept), else at the top."""
+    reason = message(error, page_of(request).language)
+    at_field = error.field is not None and error.field in FORM_FIELDS.get(failed, ())
+    return _decision_page(
+        request,
+        services,
+        actor,
+        decision_id,
+        "" if at_field else reason,
+        status_of(error),
+        failed=failed,
+        typed=typed,
+        errors={error.field: reason} if at_field else {},
+    )
 
 
 @router.post("/decisions/{decision_id}/approve", dependencies=[CsrfDep])
@@ -158,15 +204,28 @@ def approve(
     services: ServicesDep,
     actor: UserDep,
     amount: Annotated[str, Form()] = "",
+    confirmed: Annotated[str, Form()] = "",
 ) -> Response:
+    """Approve it; less than the group decided is asked about first, with the numbers
+    (the rest goes back to the pot), unless ``confirmed``."""
+    typed = {"amount": amount}
+    try:
+        amount_minor = parse_kroner(amount, "amount_minor", optional=True)
+    except DeliberationError as error:
+        return _refused(request, services, actor, decision_id, error, "approve", typed)
+    if amount_minor is not None and confirmed != "1":
+        funded = decisions.decision_detail(services, actor, decision_id).view.decision
+        if amount_minor < funded.funded_minor:
+            confirm = {"amount_minor": amount_minor, "amount": amount}
+            return _decision_page(request, services, actor, decision_id, confirm=confirm)
     return _act(
         request,
         services,
         actor,
         decision_id,
-        lambda: decisions.approve(
-            services, actor, decision_id, parse_kroner(amount, "amount_minor", optional=True)
-        ),
+        lambda: decisions.approve(services, actor, decision_id, amount_minor),
+        "approve",
+        typed,
     )
 
 
@@ -184,6 +243,8 @@ def reject(
         actor,
         decision_id,
         lambda: decisions.reject(services, actor, decision_id, reason),
+        "reject",
+        {"reason": reason},
     )
 
 
@@ -201,6 +262,8 @@ def hold(
         actor,
         decision_id,
         lambda: decisions.hold(services, actor, decision_id, question),
+        "hold",
+        {"question": question},
     )
 
 
@@ -226,7 +289,8 @@ def pay(
             paid_on=parse_day(paid_on, "paid_on"),
         )
 
-    return _act(request, services, actor, decision_id, step)
+    typed = {"amount": amount, "paid_to": paid_to, "method": method, "paid_on": paid_on}
+    return _act(request, services, actor, decision_id, step, "pay", typed)
 
 
 @router.post("/decisions/{decision_id}/complete", dependencies=[CsrfDep])
@@ -243,6 +307,8 @@ def complete(
         actor,
         decision_id,
         lambda: decisions.complete(services, actor, decision_id, note),
+        "complete",
+        {"note": note},
     )
 
 
@@ -267,6 +333,8 @@ def refund(
             parse_kroner(amount, "amount_minor"),
             note,
         ),
+        "refund",
+        {"amount": amount, "note": note},
     )
 
 
@@ -301,8 +369,9 @@ def pot(group_id: str, request: Request, services: ServicesDep) -> Response:
     if actor is None:
         return _to_login()
     view = groups.get_group(services, actor, group_id)
-    entries = decisions.ledger_of(services, actor, group_id)
+    lines = decisions.ledger_lines(services, actor, group_id)
     language = page_of(request).language
+    currency = view.group.currency
     points = [
         PotPoint(
             e.spent_after_minor,
@@ -311,17 +380,23 @@ def pot(group_id: str, request: Request, services: ServicesDep) -> Response:
             - e.reserved_after_minor
             - e.approved_after_minor
             - e.spent_after_minor,
+            e.at.date(),
         )
-        for e in entries
+        for e in (line.entry for line in lines)
     ]
     chart = pot_chart(
         points,
-        money=lambda minor: format_money(minor, view.group.currency, language),
+        money=lambda minor: format_money(minor, currency, language, whole=True),
         title=translate(language, labels.POT_CHART),
         legend=(
             translate(language, labels.POT_SPENT),
             translate(language, labels.POT_HELD),
             translate(language, labels.POT_AVAILABLE),
         ),
+        day=lambda day: format_day(day, language),
+        axes=(
+            translate(language, labels.POT_AXIS_DAYS),
+            translate(language, labels.POT_AXIS_MONEY),
+        ),
     )
-    return _page(request, services, actor, "pot.html", group=view, entries=entries, chart=chart)
+    return _page(request, services, actor, "pot.html", group=view, entries=lines, chart=chart)

@@ -8,11 +8,19 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from app.deliberation.errors import DeliberationError, NotAuthenticated
+from app.deliberation.errors import (
+    DeliberationError,
+    InvalidInput,
+    NotAllowed,
+    NotAuthenticated,
+    NotFound,
+)
+from app.deliberation.permissions import Role
+from app.deliberation.text import N_
 from app.forms import method_params, parse_kroner
 from app.usecases import accounts, facilitation, groups, rounds, workshops
 from app.usecases.live import load_snapshot
-from app.views import console_page
+from app.views import console_page, round_form
 from app.web import render_page
 
 from .browser import (
@@ -31,6 +39,8 @@ from .deps import ServicesDep, base_url
 from .errors import error_message as message
 
 router = APIRouter(prefix="/f", include_in_schema=False)
+
+BUDGET_MISSING = N_("Write the round's budget in kroner. The pot has {available} available.")
 
 
 def _login_page(request: Request, email: str = "", error: str = "") -> Response:
@@ -52,10 +62,10 @@ def login(
     password: Annotated[str, Form()] = "",
 ) -> Response:
     try:
-        token, _user = accounts.login(services, email=email, password=password)
+        token, user = accounts.login(services, email=email, password=password)
     except DeliberationError as error:
         return _login_page(request, email, message(error, page_of(request).language))
-    response = RedirectResponse("/f", status_code=303)
+    response = RedirectResponse(home_of(Role(user.role)), status_code=303)
     set_cookie(request, response, USER_COOKIE, token, services.settings.user_token_seconds)
     return response
 
@@ -70,10 +80,18 @@ def home(request: Request, services: ServicesDep) -> Response:
     return _home_page(request, services)
 
 
+def home_of(role: Role) -> str:
+    """Where a user starts: a caseworker (approver) at the decisions waiting for them, a
+    facilitator or an administrator (who may do both) at the groups and their workshops."""
+    return "/f/decisions" if role is Role.APPROVER else "/f"
+
+
 def _home_page(request: Request, services: ServicesDep, error: str = "") -> Response:
     actor = optional(user_actor, services, request)
     if actor is None:
         return RedirectResponse("/f/login", status_code=303)
+    if home_of(actor.role) != "/f":
+        return RedirectResponse(home_of(actor.role), status_code=303)
     page = page_of(request)
     views = groups.list_groups(services, actor)
     by_group = workshops.open_workshops(services, actor)
@@ -142,9 +160,10 @@ def console(workshop_id: str, request: Request, services: ServicesDep) -> Respon
     return remember_csrf(request, HTMLResponse(html))
 
 
-@router.post("/workshops/{workshop_id}/rounds", dependencies=[CsrfDep], status_code=204)
+@router.post("/workshops/{workshop_id}/rounds", dependencies=[CsrfDep])
 def create_round(
     workshop_id: str,
+    request: Request,
     services: ServicesDep,
     actor: UserDep,
     title: Annotated[str, Form()] = "",
@@ -156,19 +175,38 @@ def create_round(
     completion: Annotated[str, Form()] = "",
     show_live: Annotated[str, Form()] = "",
 ) -> Response:
-    budget_minor = parse_kroner(budget, "budget_minor", optional=True)
+    """The form again: empty when the round is made, else with what was typed and each
+    reason at its field. The budget is required here: a round
+    spends what the facilitator chose, never silently the whole pot (the JSON API keeps
+    its documented default)."""
     fields = {"points": points, "threshold": threshold, "max_no": max_no, "completion": completion}
-    rounds.create_round(
-        services,
-        actor,
-        workshop_id=workshop_id,
-        title=title,
-        method=method,
-        params=method_params(method, fields),
-        budget_minor=budget_minor,
-        show_live=show_live == "1",
-    )
-    return Response(status_code=204)
+    workshops.get_workshop(services, actor, workshop_id)  # may this user see it?
+    snap = load_snapshot(services, workshop_id)
+    try:
+        if not budget.strip():
+            raise InvalidInput(
+                BUDGET_MISSING,
+                field="budget_minor",
+                params={"available_minor": snap.balance.available_minor},
+            )
+        rounds.create_round(
+            services,
+            actor,
+            workshop_id=workshop_id,
+            title=title,
+            method=method,
+            params=method_params(method, fields),
+            budget_minor=parse_kroner(budget, "budget_minor"),
+            show_live=show_live == "1",
+        )
+    except DeliberationError as error:
+        if isinstance(error, NotAuthenticated | NotAllowed | NotFound):
+            raise
+        typed = {"title": title, "method": method, "budget": budget, "show_live": show_live}
+        said = {error.field or "": message(error, page_of(request).language)}
+        form = round_form(page_of(request), snap, form={**typed, **fields}, errors=said)
+        return HTMLResponse(form)
+    return HTMLResponse(round_form(page_of(request), load_snapshot(services, workshop_id)))
 
 
 @router.post("/rounds/{round_id}/show-live", dependencies=[CsrfDep], status_code=204)

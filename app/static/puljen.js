@@ -83,6 +83,13 @@
     });
   }
 
+  /* The new-round form's budget suggests what the pot has now (its hint is pushed live). */
+  function suggestBudget() {
+    var hint = document.getElementById("r-budget-hint");
+    var input = document.getElementById("r-budget");
+    if (hint && input) input.placeholder = hint.getAttribute("data-placeholder") || "";
+  }
+
   function restoreAll(root) {
     var scope = root && root.querySelectorAll ? root : document;
     var forms = Array.prototype.slice.call(scope.querySelectorAll("form[data-draft]"));
@@ -92,6 +99,7 @@
     updatePicked();
     tickTimers();
     showMethodParams();
+    suggestBudget();
   }
 
   document.addEventListener("input", function (e) {
@@ -212,6 +220,12 @@
         announce.textContent = said;
       }
     }
+  });
+
+  /* A plain form with data-confirm asks first, with its numbers (completing a decision). */
+  document.addEventListener("submit", function (e) {
+    var question = e.target.getAttribute && e.target.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) e.preventDefault();
   });
 
   /* Leaving on a shared phone: forget this member's drafts too. */

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
@@ -16,7 +17,7 @@ from app.deliberation import decisions as rules
 from app.deliberation.decisions import Decision, PaymentMethod, Status, Step
 from app.deliberation.errors import InvalidInput, NotFound
 from app.deliberation.events import DecisionChanged
-from app.deliberation.fields import require_amount, require_choice, require_text
+from app.deliberation.fields import clean_text, require_amount, require_choice, require_text
 from app.deliberation.permissions import Action, Actor, require
 from app.deliberation.pots import EntryKind
 from app.deliberation.text import N_
@@ -25,11 +26,14 @@ from app.tables import (
     DecisionRow,
     GroupRow,
     LedgerEntryRow,
+    MemberRow,
     OrganisationRow,
     PaymentRow,
     ProposalRow,
     ReceiptRow,
+    ResultRow,
     RoundRow,
+    UserRow,
 )
 
 from . import ledger
@@ -178,12 +182,15 @@ def _step(
 
 
 def _figures(row: DecisionRow) -> dict[str, object]:
-    return {
+    figures: dict[str, object] = {
         "status": row.status,
         "approved_minor": row.approved_minor,
         "paid_minor": row.paid_minor,
         "approvals": len(row.approvals),
     }
+    if row.pending_minor:  # the first of two approvers' amount, for the trail's sentence
+        figures["pending_minor"] = row.pending_minor
+    return figures
 
 
 def approve(
@@ -233,6 +240,8 @@ def pay(
     paid_on: date | None,
 ) -> tuple[DecisionView, PaymentRow]:
     """Record a payment (to whom, how, when); all together never exceed the approved."""
+    if not clean_text(paid_to):  # asked for in words, like a rejection's reason
+        raise InvalidInput(N_("Write who was paid."), field="paid_to")
     to = require_text("paid_to", paid_to, maximum=200)
     how = require_choice("method", method, PaymentMethod, N_("Choose how it was paid: {choices}."))
     payment = PaymentRow(
@@ -291,9 +300,42 @@ def ledger_of(services: Services, actor: Actor, group_id: str) -> Sequence[Ledge
 
 
 @dataclass(frozen=True)
+class LedgerLine:
+    entry: LedgerEntryRow
+    proposal: str  # the title of the proposal the money moved for, or ""
+
+
+def ledger_lines(services: Services, actor: Actor, group_id: str) -> list[LedgerLine]:
+    """A pot's ledger, oldest first, each line with the proposal it concerns (by title)."""
+    with services.db.reading() as session:
+        _group(session, actor, group_id, Action.VIEW_DECISIONS)
+        entries = ledger.entries(session, group_id)
+        ids = {e.proposal_id for e in entries if e.proposal_id}
+        titles = dict(
+            session.exec(
+                select(ProposalRow.id, ProposalRow.title).where(col(ProposalRow.id).in_(ids))
+            ).all()
+        )
+        return [LedgerLine(e, titles.get(e.proposal_id or "", "")) for e in entries]
+
+
+@dataclass(frozen=True)
 class PaymentView:
     payment: PaymentRow
     receipts: list[ReceiptRow]
+
+
+@dataclass(frozen=True)
+class Proposed:
+    """What the group decided on, for the caseworker: who proposed it, why, and how the
+    round's vote went for it (the result's reason, never who voted how)."""
+
+    by: str  # the member's display name (or the user's e-mail)
+    description: str
+    how_it_helps: str
+    round_title: str
+    reason: dict[str, Any] | None  # the round's reason for funding it
+    titles: dict[str, str]  # the round's proposals by id, for a reason that names others
 
 
 @dataclass(frozen=True)
@@ -302,6 +344,7 @@ class DecisionDetail:
     group: GroupRow
     payments: list[PaymentView]
     timeline: list[AuditView]  # every step, oldest first, with who took it
+    proposed: Proposed | None = None
 
 
 def decision_detail(services: Services, actor: Actor, decision_id: str) -> DecisionDetail:
@@ -337,7 +380,26 @@ def decision_detail(services: Services, actor: Actor, decision_id: str) -> Decis
             group,
             [PaymentView(p, [r for r in receipts if r.payment_id == p.id]) for p in payments],
             named(session, steps),
+            _proposed(session, proposal) if proposal else None,
         )
+
+
+def _proposed(session: Session, proposal: ProposalRow) -> Proposed:
+    member = session.get(MemberRow, proposal.member_id) if proposal.member_id else None
+    user = session.get(UserRow, proposal.user_id) if proposal.user_id else None
+    round_ = session.get(RoundRow, proposal.round_id)
+    result = session.get(ResultRow, proposal.round_id)
+    titles = session.exec(
+        select(ProposalRow.id, ProposalRow.title).where(ProposalRow.round_id == proposal.round_id)
+    ).all()
+    return Proposed(
+        by=member.name if member else (user.email if user else ""),
+        description=proposal.description,
+        how_it_helps=proposal.how_it_helps,
+        round_title=round_.title if round_ else "",
+        reason=result.reasons.get(proposal.id) if result else None,
+        titles=dict(titles),
+    )
 
 
 @dataclass(frozen=True)
