@@ -18,7 +18,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from app import labels
 from app.deliberation.errors import with_amounts
-from app.i18n import LANGUAGES, format_day, format_money, translate, translations
+from app.i18n import (
+    LANGUAGES,
+    format_day,
+    format_money,
+    format_money_short,
+    translate,
+    translations,
+)
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -52,9 +59,9 @@ def environment(language: str) -> Environment:
             reason, currency, language, titles
         ),
     )
-    env.filters["money"] = lambda minor, currency="DKK": format_money(
-        int(minor), currency, language
-    )
+    env.filters["money"] = lambda minor, currency="DKK", short=False: (
+        format_money_short if short else format_money
+    )(int(minor), currency, language)
     env.filters["day"] = lambda value: format_day(value, language)
     env.filters["iso"] = lambda value: value.isoformat() if isinstance(value, datetime) else ""
     return env

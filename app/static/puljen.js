@@ -183,19 +183,39 @@
     document.body.classList.add("offline");
   });
 
+  /* Timers count down on every page that shows one; at zero a timer says it is done (its
+     data-done-text) and its stop button goes, as nothing runs any more. */
   function tickTimers() {
     document.querySelectorAll("[data-ends-at]").forEach(function (el) {
       var left = Math.max(0, Math.round((Date.parse(el.getAttribute("data-ends-at")) - Date.now()) / 1000));
       var m = Math.floor(left / 60), s = left % 60;
-      el.textContent = m + ":" + (s < 10 ? "0" : "") + s;
-      el.classList.toggle("done", left === 0);
+      var done = left === 0;
+      el.textContent = done && el.getAttribute("data-done-text") ? el.getAttribute("data-done-text")
+        : m + ":" + (s < 10 ? "0" : "") + s;
+      el.classList.toggle("done", done);
+      var stop = el.parentNode && el.parentNode.querySelector("[data-timer-stop]");
+      if (stop) stop.hidden = done;
     });
   }
   setInterval(tickTimers, 1000);
 
+  /* The shared screen: a round that closes while the screen watches it reveals its result
+     (screen.css animates what has the "reveal" class; a page opened later just shows it). */
+  var watched = null;
+  function revealOnClose() {
+    var screen = document.getElementById("screen");
+    if (!screen) return;
+    var now = { round: screen.getAttribute("data-round"), phase: screen.getAttribute("data-phase") };
+    if (watched && now.phase === "closed" && watched.round === now.round && watched.phase !== "closed") {
+      screen.classList.add("reveal");
+    }
+    watched = now;
+  }
+
   document.addEventListener("htmx:load", function (e) { restoreAll(e.detail.elt); });
   document.addEventListener("htmx:oobAfterSwap", function (e) {
     restoreAll(document);
+    revealOnClose();
     /* Say the new phase once, in a live region that is never itself swapped. */
     var target = e.detail.target;
     var announce = document.getElementById("announce");
@@ -236,5 +256,5 @@
       return Math.min(500 * Math.pow(2, retry), 8000) * (0.5 + Math.random() / 2);
     };
   }
-  document.addEventListener("DOMContentLoaded", function () { restoreAll(document); });
+  document.addEventListener("DOMContentLoaded", function () { restoreAll(document); revealOnClose(); });
 })();
