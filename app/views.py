@@ -30,7 +30,8 @@ class Audience(enum.StrEnum):
 @lru_cache(maxsize=64)
 def qr_svg(url: str) -> str:
     """The join URL as an inline SVG QR code (segno, rendered on the server)."""
-    return str(segno.make(url, error="m").svg_inline(scale=10, border=2, title=url))
+    # omitsize: a viewBox instead of a fixed size, so the screen's CSS can scale it.
+    return str(segno.make(url, error="m").svg_inline(scale=10, border=2, title=url, omitsize=True))
 
 
 def join_url(base_url: str, code: str) -> str:
@@ -110,6 +111,11 @@ class GridShape:
     @property
     def how_lines(self) -> int:
         return {1: 8, 2: 5, 3: 3, 4: 2}.get(self.rows, 1)
+
+    @property
+    def reason_lines(self) -> int:
+        """Lines for a result's reason (shorter than a proposal's text, and larger)."""
+        return {1: 4, 2: 3, 3: 2, 4: 2}.get(self.rows, 1)
 
 
 def grid_shape(n: int, *, wide: bool = True) -> GridShape:

@@ -200,16 +200,25 @@
   setInterval(tickTimers, 1000);
 
   /* The shared screen: a round that closes while the screen watches it reveals its result
-     (screen.css animates what has the "reveal" class; a page opened later just shows it). */
-  var watched = null;
+     (screen.css animates under body.reveal; a page opened later just shows it).
+     A push during the reveal redraws the screen: the new one carries on where it was
+     (--reveal-elapsed shifts the animations back), it does not start over. */
+  var watched = null, revealed = null;
+  var REVEAL_MS = 30000;
   function revealOnClose() {
     var screen = document.getElementById("screen");
     if (!screen) return;
     var now = { round: screen.getAttribute("data-round"), phase: screen.getAttribute("data-phase") };
     if (watched && now.phase === "closed" && watched.round === now.round && watched.phase !== "closed") {
-      screen.classList.add("reveal");
+      revealed = { round: now.round, at: Date.now() };
     }
     watched = now;
+    /* On the body: htmx settles the swapped element's own class and style back to the
+       server's. */
+    var on = !!revealed && revealed.round === now.round && now.phase === "closed" &&
+      Date.now() - revealed.at < REVEAL_MS;
+    document.body.classList.toggle("reveal", on);
+    document.body.style.setProperty("--reveal-elapsed", on ? (Date.now() - revealed.at) / 1000 + "s" : "0s");
   }
 
   document.addEventListener("htmx:load", function (e) { restoreAll(e.detail.elt); });
