@@ -172,13 +172,17 @@ def test_the_projector_fits_1080p_in_every_phase_with_20_long_proposals(
     m = _fits(screen, f"room-screen-draft-{lang}")
     assert min(m["fonts"]["code"]) >= 100
 
+    _phase(server, s, "proposing")  # nobody has joined yet: the code stays large
+    expect(screen.locator(".side .join-panel.medium")).to_be_visible()
+    m = _fits(screen, f"room-screen-proposing-nobody-{lang}")
+    assert min(m["fonts"]["code"]) >= 80
+
     s["members"] = [
         server.call("POST", "/api/v1/join", json={"code": s["workshop"]["code"], "name": f"M{i}"})[
             "token"
         ]
         for i in range(20)
     ]
-    _phase(server, s, "proposing")
     _propose_all(server, s)
     expect(screen.locator(".cards.grid > li")).to_have_count(20)
     expect(screen.locator(".join-corner .code")).to_have_text(s["workshop"]["code"])
@@ -298,6 +302,14 @@ def test_spotlight_and_timer_belong_to_a_phase_on_console_screen_and_phones(
     expect(phone.locator("#status .timer")).to_have_text(re.compile(r"^[12]:\d\d$"))
     expect(phone.locator("#p-title")).to_have_value("Halvskrevet forslag")
     shot(phone, f"room-phone-timer-spotlight-{lang}")
+    small = open_page(browser, {"width": 320, "height": 640}, locale)
+    small.context.add_cookies(
+        [{"name": "puljen_member", "value": s["members"][1], "url": server.base}]
+    )
+    small.goto(f"{server.base}/m")
+    expect(small.locator("#status .in-focus")).to_contain_text("(2)")
+    assert small.evaluate("document.scrollingElement.scrollWidth") <= 320
+    shot(small, f"room-phone-320-timer-spotlight-{lang}")
     if lang == "da":
         for page in (console, screen, phone):
             assert "Spotlight" not in page.locator("body").inner_text()
