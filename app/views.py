@@ -7,6 +7,7 @@ Pages render in full once per request; live pushes render each affected block on
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,7 +30,8 @@ class Audience(enum.StrEnum):
 @lru_cache(maxsize=64)
 def qr_svg(url: str) -> str:
     """The join URL as an inline SVG QR code (segno, rendered on the server)."""
-    return str(segno.make(url, error="m").svg_inline(scale=10, border=2, title=url))
+    # omitsize: a viewBox instead of a fixed size, so the screen's CSS can scale it.
+    return str(segno.make(url, error="m").svg_inline(scale=10, border=2, title=url, omitsize=True))
 
 
 def join_url(base_url: str, code: str) -> str:
@@ -109,13 +111,53 @@ def methods_page(page: Page, only: str = "") -> str:
     return render_page("methods.html", page.language, context)
 
 
+@dataclass(frozen=True)
+class GridShape:
+    """How the shared screen lays out ``n`` cards in an area: columns, rows, and how many
+    lines of "how it helps" fit on one card."""
+
+    columns: int
+    rows: int
+
+    @property
+    def how_lines(self) -> int:
+        return {1: 8, 2: 5, 3: 3, 4: 2}.get(self.rows, 1)
+
+    @property
+    def reason_lines(self) -> int:
+        """Lines for a result's reason (shorter than a proposal's text, and larger)."""
+        return {1: 4, 2: 3, 3: 2, 4: 2}.get(self.rows, 1)
+
+
+def grid_shape(n: int, *, wide: bool = True) -> GridShape:
+    """The columns and rows that give ``n`` cards the largest size at a card's shape
+    (about 1.7 : 1) in the screen's main area (``wide``: the whole width, else beside a
+    side panel), so up to 40 cards fit 1920×1080 without scrolling."""
+    width, height, aspect = (18.5 if wide else 12.0), 7.0, 1.7
+    best = GridShape(1, max(n, 1))
+    best_size = 0.0
+    for columns in range(1, max(n, 1) + 1):
+        rows = math.ceil(max(n, 1) / columns)
+        size = min(width / columns / aspect, height / rows)
+        if size > best_size + 1e-9:
+            best, best_size = GridShape(columns, rows), size
+    return best
+
+
 def screen_page(page: Page, snap: Snapshot, base_url: str) -> str:
     return render_page("screen.html", page.language, _screen_context(page, snap, base_url))
 
 
 def _screen_context(page: Page, snap: Snapshot, base_url: str) -> dict[str, Any]:
     url = join_url(base_url, snap.workshop.code)
-    return {"csrf": page.csrf, "snap": snap, "join_url": url, "qr_svg": qr_svg(url)}
+    return {
+        "csrf": page.csrf,
+        "snap": snap,
+        "join_url": url,
+        "qr_svg": qr_svg(url),
+        "grid_shape": grid_shape,
+        "short": True,  # money in whole kroner where it is whole: read from across the room
+    }
 
 
 def console_page(

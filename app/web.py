@@ -18,7 +18,15 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from app import labels, sentences
 from app.deliberation.errors import with_amounts
-from app.i18n import LANGUAGES, format_day, format_money, tidy, translate, translations
+from app.i18n import (
+    LANGUAGES,
+    format_day,
+    format_money,
+    format_money_short,
+    tidy,
+    translate,
+    translations,
+)
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -52,9 +60,9 @@ def environment(language: str) -> Environment:
             reason, currency, language, titles
         ),
     )
-    env.filters["money"] = lambda minor, currency="DKK": format_money(
-        int(minor), currency, language
-    )
+    env.filters["money"] = lambda minor, currency="DKK", short=False: (
+        format_money_short if short else format_money
+    )(int(minor), currency, language)
     env.filters["day"] = lambda value: format_day(value, language)
     env.filters["kroner"] = lambda minor: typed_kroner(int(minor), language)
     env.globals.update(

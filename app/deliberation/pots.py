@@ -43,6 +43,24 @@ class Balance:
     def available_minor(self) -> int:
         return self.total_minor - self.reserved_minor - self.approved_minor - self.spent_minor
 
+    @property
+    def parts(self) -> tuple[tuple[str, int], ...]:
+        """The pot split into the four columns that add up to it, as views show them: what
+        is spent, approved, reserved, and available (names as in ``<name>_minor``)."""
+        return (
+            ("spent", self.spent_minor),
+            ("approved", self.approved_minor),
+            ("reserved", self.reserved_minor),
+            ("available", self.available_minor),
+        )
+
+    def percent(self, amount_minor: int) -> float:
+        """``amount_minor`` as a share of the pot, in percent (0 for an empty pot): the width
+        of a part in a pot meter."""
+        if self.total_minor <= 0:
+            return 0.0
+        return round(100 * max(0, amount_minor) / self.total_minor, 2)
+
     def apply(self, kind: EntryKind, amount_minor: int) -> Balance:
         """The balance after one entry; raises if the entry is malformed or overspends."""
         if isinstance(amount_minor, bool) or not isinstance(amount_minor, int):

@@ -248,6 +248,14 @@ def spotlight(
     return Response(status_code=204)
 
 
+@router.post("/workshops/{workshop_id}/join-code", dependencies=[CsrfDep], status_code=204)
+def join_code(
+    workshop_id: str, services: ServicesDep, actor: UserDep, shown: Annotated[str, Form()] = ""
+) -> Response:
+    facilitation.show_join_code(services, actor, workshop_id, shown=shown == "1")
+    return Response(status_code=204)
+
+
 @router.post("/comments/{comment_id}/hide", dependencies=[CsrfDep], status_code=204)
 def hide_comment(
     comment_id: str, services: ServicesDep, actor: UserDep, hidden: Annotated[str, Form()] = "1"

@@ -195,19 +195,48 @@
     document.body.classList.add("offline");
   });
 
+  /* Timers count down on every page that shows one; at zero a timer says it is done (its
+     data-done-text) and its stop button goes, as nothing runs any more. */
   function tickTimers() {
     document.querySelectorAll("[data-ends-at]").forEach(function (el) {
       var left = Math.max(0, Math.round((Date.parse(el.getAttribute("data-ends-at")) - Date.now()) / 1000));
       var m = Math.floor(left / 60), s = left % 60;
-      el.textContent = m + ":" + (s < 10 ? "0" : "") + s;
-      el.classList.toggle("done", left === 0);
+      var done = left === 0;
+      el.textContent = done && el.getAttribute("data-done-text") ? el.getAttribute("data-done-text")
+        : m + ":" + (s < 10 ? "0" : "") + s;
+      el.classList.toggle("done", done);
+      var stop = el.parentNode && el.parentNode.querySelector("[data-timer-stop]");
+      if (stop) stop.hidden = done;
     });
   }
   setInterval(tickTimers, 1000);
 
+  /* The shared screen: a round that closes while the screen watches it reveals its result
+     (screen.css animates under body.reveal; a page opened later just shows it).
+     A push during the reveal redraws the screen: the new one carries on where it was
+     (--reveal-elapsed shifts the animations back), it does not start over. */
+  var watched = null, revealed = null;
+  var REVEAL_MS = 30000;
+  function revealOnClose() {
+    var screen = document.getElementById("screen");
+    if (!screen) return;
+    var now = { round: screen.getAttribute("data-round"), phase: screen.getAttribute("data-phase") };
+    if (watched && now.phase === "closed" && watched.round === now.round && watched.phase !== "closed") {
+      revealed = { round: now.round, at: Date.now() };
+    }
+    watched = now;
+    /* On the body: htmx settles the swapped element's own class and style back to the
+       server's. */
+    var on = !!revealed && revealed.round === now.round && now.phase === "closed" &&
+      Date.now() - revealed.at < REVEAL_MS;
+    document.body.classList.toggle("reveal", on);
+    document.body.style.setProperty("--reveal-elapsed", on ? (Date.now() - revealed.at) / 1000 + "s" : "0s");
+  }
+
   document.addEventListener("htmx:load", function (e) { restoreAll(e.detail.elt); });
   document.addEventListener("htmx:oobAfterSwap", function (e) {
     restoreAll(document);
+    revealOnClose();
     /* Say the new phase once, in a live region that is never itself swapped. */
     var target = e.detail.target;
     var announce = document.getElementById("announce");
@@ -471,5 +500,5 @@
       return Math.min(500 * Math.pow(2, retry), 8000) * (0.5 + Math.random() / 2);
     };
   }
-  document.addEventListener("DOMContentLoaded", function () { restoreAll(document); });
+  document.addEventListener("DOMContentLoaded", function () { restoreAll(document); revealOnClose(); });
 })();

@@ -1,5 +1,10 @@
-"""What a facilitator does during a workshop: timer, spotlight, hiding comments, removing
-members."""
+"""What a facilitator does during a workshop: timer, spotlight, the join code on the screen,
+hiding comments, removing members.
+
+The timer and what the screen has in focus belong to a phase: moving a round's phase ends
+both (``end_phase_focus``), so a spotlight cannot sway the vote that follows and a timer
+that ran out does not carry over into the next phase or round.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,13 @@ from sqlmodel import col, select
 
 from app.clock import utcnow
 from app.deliberation.errors import InvalidInput, NotFound
-from app.deliberation.events import CommentHidden, MemberRemoved, SpotlightChanged, TimerChanged
+from app.deliberation.events import (
+    CommentHidden,
+    Event,
+    MemberRemoved,
+    SpotlightChanged,
+    TimerChanged,
+)
 from app.deliberation.permissions import Action, Actor, require
 from app.deliberation.text import N_
 from app.tables import CommentRow, MemberRow, ProposalRow, RoundRow, SessionRow, WorkshopRow
@@ -19,6 +30,11 @@ from .unit import Services, UnitOfWork, lock_workshop, unit_of_work
 from .workshops import active_member_count
 
 TIMER_MAX_SECONDS = 2 * 3600
+
+# What the shared screen has in focus is one free-text column (no foreign key): a proposal's
+# id, or this marker when the facilitator puts the join code up full size. One thing in focus
+# at a time, and no schema change for the join code.
+FOCUS_JOIN_CODE = "join-code"
 
 
 def _managed(uow: UnitOfWork, actor: Actor, workshop_id: str) -> WorkshopRow:
@@ -80,6 +96,41 @@ def spotlight(
         uow.session.add(workshop)
         uow.record(workshop.id, [SpotlightChanged(proposal_id=proposal_id)])
     return workshop
+
+
+def show_join_code(
+    services: Services, actor: Actor, workshop_id: str, *, shown: bool
+) -> WorkshopRow:
+    """Put the join code and QR full size on the shared screen (or take them down again),
+    for someone who comes late; it replaces a spotlighted proposal."""
+    with unit_of_work(services) as uow:
+        workshop = _managed(uow, actor, workshop_id)
+        wanted = FOCUS_JOIN_CODE if shown else None
+        if shown or workshop.spotlight_proposal_id == FOCUS_JOIN_CODE:
+            uow.audit(
+                actor,
+                "workshop.join_code",
+                ("workshop", workshop.id),
+                before={"shown": workshop.spotlight_proposal_id == FOCUS_JOIN_CODE},
+                after={"shown": shown},
+            )
+            workshop.spotlight_proposal_id = wanted
+            uow.session.add(workshop)
+            uow.record(workshop.id, [SpotlightChanged(proposal_id=wanted)])
+    return workshop
+
+
+def end_phase_focus(workshop: WorkshopRow) -> list[Event]:
+    """Stop the timer and end the spotlight (or the join code) of the phase that ends, on the
+    caller's locked workshop, in the caller's transaction; returns the events to record."""
+    events: list[Event] = []
+    if workshop.timer_ends_at is not None:
+        workshop.timer_ends_at = None
+        events.append(TimerChanged(ends_at=None))
+    if workshop.spotlight_proposal_id is not None:
+        workshop.spotlight_proposal_id = None
+        events.append(SpotlightChanged(proposal_id=None))
+    return events
 
 
 def hide_comment(

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from app.clock import utcnow
 from app.deliberation.errors import NotFound
 from app.deliberation.pots import Balance
 from app.deliberation.text import N_
@@ -24,6 +25,7 @@ from app.tables import (
 )
 
 from . import ledger
+from .facilitation import FOCUS_JOIN_CODE
 from .queries import CommentView, ballot_count, comments_of, own_ballot, proposals_of
 from .tally import live_result
 from .unit import Services
@@ -77,7 +79,26 @@ class Snapshot:
 
     @property
     def timer_ends_at(self) -> datetime | None:
-        return self.workshop.timer_ends_at
+        """When the running timer ends; ``None`` when none runs (also once it has run out:
+        the pages count down to zero by themselves, then show it as done)."""
+        ends = self.workshop.timer_ends_at
+        return ends if ends is not None and ends > utcnow() else None
+
+    @property
+    def join_code_shown(self) -> bool:
+        """The facilitator put the join code up full size on the screen."""
+        return self.workshop.spotlight_proposal_id == FOCUS_JOIN_CODE
+
+    @property
+    def join_large(self) -> bool:
+        """The screen shows the join code and QR large while the group is joining: before
+        the first round starts, or while nobody has joined; after that a small corner block
+        still shows the code readably, and the facilitator can put it up full size again."""
+        return not self.members or self.round is None or self.round.phase == "draft"
+
+    @property
+    def everyone_voted(self) -> bool:
+        return self.eligible > 0 and self.ballots >= self.eligible
 
     @property
     def titles(self) -> dict[str, str]:

@@ -44,6 +44,7 @@ from app.tables import (
 
 from . import ledger
 from .decisions import open_decisions
+from .facilitation import end_phase_focus
 from .queries import CommentView, ballot_count, comments_of, member_names, own_ballot, proposals_of
 from .tally import counted_ballots, live_result, tally
 from .unit import Services, UnitOfWork, lock_workshop, unit_of_work
@@ -179,7 +180,9 @@ def set_show_live(services: Services, actor: Actor, round_id: str, *, show_live:
 
 
 def move_phase(services: Services, actor: Actor, round_id: str, *, phase: str) -> RoundRow:
-    """Move the round one phase on; moving to ``closed`` also publishes its result."""
+    """Move the round one phase on; moving to ``closed`` also publishes its result.
+
+    The timer and the spotlight end with the phase (``facilitation.end_phase_focus``)."""
     target = require_choice("phase", phase, Phase, N_("Unknown phase. The phases are: {choices}."))
     with unit_of_work(services) as uow:
         round_, workshop = _locked_round(uow, actor, round_id, Action.MANAGE_WORKSHOP)
@@ -193,6 +196,8 @@ def move_phase(services: Services, actor: Actor, round_id: str, *, phase: str) -
             after={"phase": round_.phase},
         )
         events: list[Event] = [PhaseChanged(round_id=round_.id, phase=round_.phase)]
+        events += end_phase_focus(workshop)
+        uow.session.add(workshop)
         if target is Phase.CLOSED:
             _close(uow.session, round_, workshop, actor)
             events.append(ResultPublished(round_id=round_.id))

@@ -36,10 +36,10 @@ def test_timer_spotlight_and_removing_a_member(browser: Browser, server: Server)
     console.get_by_role("button", name="Stop tiden").click()
     expect(screen.locator(".timer")).to_have_count(0)
 
-    console.get_by_role("button", name="Spotlight").click()
+    console.get_by_role("button", name="I fokus").click()  # a toggle: Danish, not "Spotlight"
     expect(screen.locator(".spotlight")).to_contain_text(f"Fordi {NASTY}")
     shot(screen, "screen-spotlight")
-    console.get_by_role("button", name="Sluk spotlight").click()
+    console.get_by_role("button", name="I fokus", pressed=True).click()
     expect(screen.locator(".spotlight")).to_have_count(0)
 
     console.locator(".members li", has_text="Troll").get_by_role("button", name="Fjern").click()

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from app.i18n import format_money
+from app.i18n import format_money_short
 from app.labels import PHASES
 from tests.browser.conftest import (
     LAPTOP,
@@ -172,9 +172,9 @@ def test_a_facilitator_a_projector_and_ten_phones_run_a_whole_round(
         assert page.evaluate("window.__noReload") is True  # nothing was reloaded
         assert page.js_errors == []  # type: ignore[attr-defined]
     pot = screen.locator(".pot").inner_text()
-    reserved = format_money(10_000_00, "DKK", lang)  # 4.000 + 6.000
+    reserved = format_money_short(10_000_00, "DKK", lang)  # 4.000 + 6.000, whole kroner
     assert f"{text(lang, 'Reserved')}\n{reserved}" in pot
-    assert format_money(50_000_00, "DKK", lang) in pot
+    assert format_money_short(50_000_00, "DKK", lang) in pot
 
 
 def test_tap_targets_are_big_enough_and_a_320px_phone_does_not_scroll_sideways(
