@@ -30,7 +30,7 @@ from .browser import (
     user_actor,
     user_row,
 )
-from .deps import ServicesDep
+from .deps import ServicesDep, language_of
 from .errors import error_message as message
 from .errors import status_of
 from .followthrough import DecimalMark, audit_csv, decisions_csv, ledger_csv, receipt_file
@@ -165,7 +165,10 @@ def approve(
         actor,
         decision_id,
         lambda: decisions.approve(
-            services, actor, decision_id, parse_kroner(amount, "amount_minor", optional=True)
+            services,
+            actor,
+            decision_id,
+            parse_kroner(amount, language=language_of(request), optional=True),
         ),
     )
 
@@ -220,7 +223,7 @@ def pay(
             services,
             actor,
             decision_id,
-            amount_minor=parse_kroner(amount, "amount_minor"),
+            amount_minor=parse_kroner(amount, language=language_of(request)),
             paid_to=paid_to,
             method=method,
             paid_on=parse_day(paid_on, "paid_on"),
@@ -264,7 +267,7 @@ def refund(
             services,
             actor,
             decision_id,
-            parse_kroner(amount, "amount_minor"),
+            parse_kroner(amount, language=language_of(request)),
             note,
         ),
     )

@@ -100,7 +100,9 @@ def create_group(
             services,
             actor,
             name=name,
-            amount_minor=parse_kroner(amount, "pot.amount_minor"),
+            amount_minor=parse_kroner(
+                amount, "pot.amount_minor", language=page_of(request).language
+            ),
             currency="DKK",
         )
     except DeliberationError as error:
@@ -145,6 +147,7 @@ def console(workshop_id: str, request: Request, services: ServicesDep) -> Respon
 @router.post("/workshops/{workshop_id}/rounds", dependencies=[CsrfDep], status_code=204)
 def create_round(
     workshop_id: str,
+    request: Request,
     services: ServicesDep,
     actor: UserDep,
     title: Annotated[str, Form()] = "",
@@ -156,7 +159,8 @@ def create_round(
     completion: Annotated[str, Form()] = "",
     show_live: Annotated[str, Form()] = "",
 ) -> Response:
-    budget_minor = parse_kroner(budget, "budget_minor", optional=True)
+    language = page_of(request).language
+    budget_minor = parse_kroner(budget, "budget_minor", language=language, optional=True)
     fields = {"points": points, "threshold": threshold, "max_no": max_no, "completion": completion}
     rounds.create_round(
         services,

@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app import labels
 from app.deliberation.errors import (
     Conflict,
     DeliberationError,
@@ -54,10 +55,25 @@ def error_body(code: str, message: str, field: str | None = None, **extra: Any) 
     return {"error": error}
 
 
+def field_words(field: str, language: str) -> str:
+    """A field's machine name (``how_it_helps``, ``pot.amount_minor``) in words."""
+    words = labels.FIELDS.get(field) or labels.FIELDS.get(field.rpartition(".")[2])
+    return translate(language, words or labels.FIELD_UNKNOWN)
+
+
 def error_message(error: DeliberationError, language: str) -> str:
-    """The error's message for a person, in ``language``, amounts written out."""
+    """The error's message for a person, in ``language``: amounts written out, and fields
+    and methods in words (a machine name like ``how_it_helps`` never reaches a person; an
+    empty field is asked for with its own sentence)."""
+    message = error.message
+    if isinstance(error, InvalidInput) and error.missing:
+        message = labels.FIELD_MISSING.get(error.field or "", labels.FIELD_MISSING_ANY)
     params = with_amounts(error.params, lambda minor: format_money(minor, "DKK", language))
-    return translate(language, error.message, params)
+    if "field" in params:
+        params["field"] = field_words(str(params["field"]), language)
+    if "method" in params and str(params["method"]) in labels.METHODS:
+        params["method"] = translate(language, labels.METHODS[str(params["method"])])
+    return translate(language, message, params)
 
 
 def _wants_page(request: Request) -> bool:
@@ -113,7 +129,7 @@ def validation_error(request: Request, exc: Exception) -> JSONResponse:
         message = translate(language, N_("The request body must be a JSON object."))
         return JSONResponse(error_body("invalid_body", message), status_code=422)
     template = _TYPE_MESSAGES.get(kind, N_("{field} has a value we cannot use."))
-    message = translate(language, template, {"field": field})
+    message = translate(language, template, {"field": field_words(field, language)})
     return JSONResponse(error_body("invalid_input", message, field), status_code=422)
 
 
