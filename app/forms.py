@@ -12,8 +12,8 @@ from app.deliberation.text import N_
 
 KRONER_HINT = N_("Write the amount in kroner, for example {plain} or {full}.")
 KRONER_UNCLEAR = N_(
-    "We cannot tell if {typed} means {thousands}. Write it without the dot or comma, like "
-    "{plain}, or with øre, like {full}."
+    "Do you mean {thousands} when you write {typed}? We cannot tell. Write it without the "
+    "dot or comma, like {plain}, or with øre, like {full}."
 )
 # What a locale writes between thousands and before øre.
 _SIGNS = {"da": (".", ","), "en": (",", ".")}

@@ -195,6 +195,7 @@ FIELDS = {
     "phase": N_("The phase"),
     "method": N_("The method"),
     "paid_to": N_("Who was paid"),
+    "paid_on": N_("The payment date"),
     "note": N_("The note"),
     "reason": N_("The reason"),
     "question": N_("The question"),

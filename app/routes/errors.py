@@ -55,6 +55,14 @@ def error_body(code: str, message: str, field: str | None = None, **extra: Any) 
     return {"error": error}
 
 
+_CODES = {
+    "method": labels.METHODS,
+    "current": labels.PHASES,
+    "next": labels.PHASES,
+    "phase": labels.PHASES,
+}
+
+
 def field_words(field: str, language: str) -> str:
     """A field's machine name (``how_it_helps``, ``pot.amount_minor``) in words."""
     words = labels.FIELDS.get(field) or labels.FIELDS.get(field.rpartition(".")[2])
@@ -71,8 +79,9 @@ def error_message(error: DeliberationError, language: str) -> str:
     params = with_amounts(error.params, lambda minor: format_money(minor, "DKK", language))
     if "field" in params:
         params["field"] = field_words(str(params["field"]), language)
-    if "method" in params and str(params["method"]) in labels.METHODS:
-        params["method"] = translate(language, labels.METHODS[str(params["method"])])
+    for key, table in _CODES.items():  # a method's or a phase's code, in words
+        if str(params.get(key)) in table:
+            params[key] = translate(language, table[str(params[key])])
     return translate(language, message, params)
 
 
