@@ -219,7 +219,7 @@ FIELD_MISSING = {
     "pot.amount_minor": N_("Write the amount, in kroner."),
     "budget_minor": N_("Write the budget, in kroner."),
     "category": N_("Choose a category."),
-    "name": N_("Write the name you want the others to see."),
+    "name": N_("Write a name."),
     "code": N_("Write the code from the screen."),
     "text": N_("Write your comment."),
     "paid_to": N_("Write who was paid."),

@@ -411,3 +411,30 @@ def test_a_phase_move_names_the_phases_in_words() -> None:
     shown = error_message(error, "da")
     assert "proposing" not in shown and "discussing" not in shown
     assert "Forslag" in shown
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_facilitators_forms_name_fields_in_words(api: Api, language: str) -> None:
+    s = _proposing(api)
+    api.client.cookies.set("puljen_user", s["facilitator"])
+    api.client.cookies.set("puljen_csrf", CSRF)
+    api.client.cookies.set("puljen_lang", language)
+    shown = []
+    group = api.client.post("/f/groups", data={"name": "", "amount": "100"}, headers=HX)
+    shown += re.findall(r'class="error"[^>]*>([^<]*)<', group.text)
+    pot = api.client.post("/f/groups", data={"name": "Holdet", "amount": "1.2.3"}, headers=HX)
+    shown += re.findall(r'class="error"[^>]*>([^<]*)<', pot.text)
+    rounds_path = f"/f/workshops/{s['workshop']['id']}/rounds"
+    for form in (
+        {"title": "", "budget": "100"},
+        {"title": "R", "method": "cumulative", "points": "0"},
+    ):
+        answer = api.client.post(rounds_path, data=form, headers=HX)
+        assert answer.status_code == 422
+        shown.append(answer.json()["error"]["message"])
+    assert len(shown) == 4
+    for message in shown:
+        assert not _identifiers(message), message
+        if language == "da":
+            assert not {"name", "title", "points"} & set(re.findall(r"\w+", message)), message
+    assert shown[0] == translate(language, "Write a name.")
