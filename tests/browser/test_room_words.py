@@ -194,6 +194,35 @@ def test_phones_keep_earlier_rounds_with_their_result_and_fate(
     expect(round_one.locator("li.funded")).to_contain_text("1 af 1 stemte for")
     expect(round_one.locator("li.funded")).to_contain_text("Venter på, at kommunen godkender det.")
     expect(round_one.locator("li.not-funded")).to_contain_text("Sejltur")
+    # The caseworker decides on round 1 while round 2 runs: the phone follows, live.
+    made = server.cli(
+        "user",
+        "create",
+        "--email",
+        "sb@browser.dk",
+        "--password",
+        "a long caseworker pass",
+        "--role",
+        "approver",
+    )
+    assert made.returncode == 0, made.stderr
+    approver = server.call(
+        "POST",
+        "/api/v1/auth/login",
+        json={"email": "sb@browser.dk", "password": "a long caseworker pass"},
+    )["token"]
+    group_id = server.call("GET", "/api/v1/groups", approver)[0]["id"]
+    decision = server.call("GET", f"/api/v1/groups/{group_id}/decisions", approver)[0]
+    server.call(
+        "POST",
+        f"/api/v1/decisions/{decision['id']}/reject",
+        approver,
+        json={"reason": "Kørekortet betales af jobcentret."},
+    )
+    expect(round_one.locator("li.funded")).to_contain_text(
+        "Ikke godkendt: Kørekortet betales af jobcentret."
+    )
+    expect(round_one).to_have_attribute("open", "")  # what the member opened stays open
     earlier.scroll_into_view_if_needed()
     shot(phone, "words-earlier-rounds-phone")
     # A reload keeps it too (the page, not only the live push).
