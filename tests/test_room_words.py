@@ -5,18 +5,20 @@ the method's name for members, earlier rounds and the Equal Shares share on phon
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from app import labels
 from app.deliberation.errors import InvalidInput
 from app.forms import parse_kroner
-from app.i18n import LANGUAGES, translate
+from app.i18n import LANGUAGES, format_money, translate
 from app.routes.errors import error_message
 from app.usecases.live import load_snapshot
 from app.views import Page, member_page
@@ -201,6 +203,7 @@ def test_the_json_api_keeps_the_machine_field_and_speaks_words(api: Api) -> None
 # 12. Amounts by locale -------------------------------------------------------------------
 
 GROUP = {"da": ".", "en": ","}
+BABEL = {"da": "da_DK", "en": "en"}
 DECIMAL = {"da": ",", "en": "."}
 
 
@@ -211,7 +214,11 @@ def written(ore: int, language: str, style: int) -> str:
     grouped = f"{kroner:,}".replace(",", GROUP[language])
     spaced = f"{kroner:,}".replace(",", " ")
     decimals = f"{DECIMAL[language]}{rest:02d}"
+    exact = Decimal(ore) / 100
     forms = [
+        format_money(ore, "DKK", language),  # as the app itself shows it
+        format_decimal(exact, format="#,##0.00", locale=BABEL[language]),
+        format_decimal(exact, format="0.##", locale=BABEL[language]),
         f"{kroner}{decimals}",
         f"{grouped}{decimals}",
         f"{spaced}{decimals}",
@@ -220,14 +227,11 @@ def written(ore: int, language: str, style: int) -> str:
         f"{grouped}{decimals} kr.",
         f"{grouped}{decimals} DKK",
     ]
-    if rest == 0:
-        forms += [str(kroner), spaced, f"{spaced} kr."]
-        if kroner < 1000 or kroner >= 1_000_000:  # one group sign once: see below
-            forms += [grouped, f"kr. {grouped}", f"{grouped} kr."]
-        else:
-            forms += [grouped]  # 2.500 (da), 2,500 (en): the language's own thousands
-    if language == "da" and rest == 0:
-        forms.append(f"{grouped},-")
+    if rest == 0:  # whole kroner: no øre written, thousands the language's own way
+        forms += [str(kroner), spaced, f"{spaced} kr.", grouped, f"kr. {grouped}"]
+        forms += [f"DKK {grouped}", f"{grouped} kr."]
+        if language == "da":
+            forms.append(f"{grouped},-")
     return forms[style % len(forms)]
 
 

@@ -65,8 +65,10 @@ _CODES = {
 
 def field_words(field: str, language: str) -> str:
     """A field's machine name (``how_it_helps``, ``pot.amount_minor``) in words."""
-    words = labels.FIELDS.get(field) or labels.FIELDS.get(field.rpartition(".")[2])
-    return translate(language, words or labels.FIELD_UNKNOWN)
+    parts = field.split(".")
+    tried = [field, parts[-1], *(".".join(parts[:n]) for n in range(len(parts) - 1, 0, -1))]
+    words = next((labels.FIELDS[f] for f in tried if f in labels.FIELDS), labels.FIELD_UNKNOWN)
+    return translate(language, words)
 
 
 def error_message(error: DeliberationError, language: str) -> str:
