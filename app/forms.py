@@ -65,7 +65,7 @@ def parse_kroner(
             return None
         raise InvalidInput.empty(KRONER_HINT, field, _hint(language))
     raw = _SPACES.sub(" ", text.strip().lower())
-    raw = _CURRENCY.sub("", _CURRENCY.sub("", raw)).strip()
+    raw = _CURRENCY.sub("", raw).strip()  # kr. 2.500, DKK 2,500, 2.500 kr., 2.500,-
     if re.fullmatch(r"\d{1,3}(?: \d{3})+(?:[.,]\d{1,2})?", raw):
         raw = raw.replace(" ", "")  # 2 500 or 2 500,50: spaces group thousands
     if not re.fullmatch(r"[0-9.,]{1,20}", raw) or not raw[0].isdigit():

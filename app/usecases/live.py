@@ -169,7 +169,7 @@ def _snapshot(session: Session, workshop_id: str) -> Snapshot:
     earlier = [
         _earlier(session, r, names)
         for r in reversed(rounds)
-        if r.phase == "closed" and r != current
+        if r.phase == "closed" and (current is None or r.id != current.id)
     ]
     return Snapshot(
         workshop=workshop,
