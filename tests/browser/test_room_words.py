@@ -14,6 +14,7 @@ from tests.browser.conftest import (
     api_round,
     join,
     open_page,
+    plural,
     shot,
     text,
     to_phase,
@@ -58,6 +59,14 @@ def test_an_empty_proposal_shows_every_error_next_to_its_field(
         "how": text(lang, "Write how it brings you closer to education or a job."),
         "category": text(lang, "Choose a category."),
     }
+    expect(phone.locator("#p-errors")).to_have_text(
+        plural(
+            lang,
+            "%(num)s answer needs fixing. See the note under it.",
+            "%(num)s answers need fixing. See the note under each.",
+            4,
+        )
+    )
     for field, message in wanted.items():
         error = phone.locator(f"#p-{field}-error")
         expect(error).to_have_text(message)
