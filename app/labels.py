@@ -21,7 +21,7 @@ PHASE_HINTS = {
 }
 
 METHODS = {
-    "approval": N_("Approval"),
+    "approval": N_("Ticks"),
     "equal_shares": N_("Equal Shares"),
     "knapsack": N_("Knapsack"),
     "cumulative": N_("Points"),
@@ -231,3 +231,61 @@ AUDIT_ACTIONS = {
     "decision.refund": N_("recorded money coming back"),
     "receipt.add": N_("added a receipt"),
 }
+
+# Fields in words. An error names a field by its machine name (``title``, ``amount_minor``);
+# a person never sees that name: messages with ``{field}`` get these words (at the start of a
+# sentence), and an empty field is asked for with its own sentence from FIELD_MISSING.
+FIELDS = {
+    "title": N_("The title"),
+    "description": N_("The description"),
+    "how_it_helps": N_("What you wrote about how it helps"),
+    "amount_minor": N_("The amount"),
+    "pot.amount_minor": N_("The amount"),
+    "budget_minor": N_("The budget"),
+    "category": N_("The category"),
+    "name": N_("The name"),
+    "code": N_("The code"),
+    "text": N_("The comment"),
+    "email": N_("The e-mail"),
+    "password": N_("The password"),
+    "role": N_("The role"),
+    "organisation": N_("The organisation"),
+    "file": N_("The file"),
+    "seconds": N_("The time"),
+    "language": N_("The language"),
+    "phase": N_("The phase"),
+    "method": N_("The method"),
+    "paid_to": N_("Who was paid"),
+    "paid_on": N_("The payment date"),
+    "note": N_("The note"),
+    "reason": N_("The reason"),
+    "question": N_("The question"),
+    "kind": N_("The kind of entry"),
+    "approvals": N_("Your vote"),
+    "points": N_("Your points"),
+    "choices": N_("Your answers"),
+    "pot.currency": N_("The currency"),
+    "second_approver_above_minor": N_("The amount that needs a second approver"),
+    "params.points": N_("The number of points"),
+    "params.max_no": N_("The most who may say no"),
+    "params.threshold": N_("The share that must say yes"),
+    "params.completion": N_("How money left over is used"),
+}
+FIELD_UNKNOWN = N_("This field")
+FIELD_MISSING = {
+    "title": N_("Write what it is called."),
+    "description": N_("Write a description."),
+    "how_it_helps": N_("Write how it brings you closer to education or a job."),
+    "amount_minor": N_("Write what it costs, in kroner."),
+    "pot.amount_minor": N_("Write the amount, in kroner."),
+    "budget_minor": N_("Write the budget, in kroner."),
+    "category": N_("Choose a category."),
+    "name": N_("Write a name."),
+    "code": N_("Write the code from the screen."),
+    "text": N_("Write your comment."),
+    "paid_to": N_("Write who was paid."),
+    "reason": N_("Write a reason."),
+    "question": N_("Write your question."),
+    "method": N_("Choose a method."),
+}
+FIELD_MISSING_ANY = N_("Please fill in this field.")

@@ -208,16 +208,18 @@ def stage_key(snap: Snapshot) -> tuple[str, str]:
 
 def _member_live_blocks(snap: Snapshot, stage_changed: bool) -> list[str]:
     if stage_changed:
-        return ["status", "stage"]
+        return ["status", "stage", "earlier"]
     phase = snap.round.phase if snap.round else ""
     blocks = ["status"]
     if phase == "proposing":
         blocks.append("proposal_list")
     elif phase == "voting":
         blocks += ["voted", "live_result"]
+        if snap.round is not None and snap.round.method == "equal_shares":
+            blocks.append("share")
     elif phase == "closed":
         blocks.append("fates")
-    return blocks
+    return [*blocks, "earlier"]  # earlier rounds' fates change as the caseworker decides
 
 
 def comment_lists(snap: Snapshot, language: str) -> str:

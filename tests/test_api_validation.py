@@ -95,9 +95,10 @@ def test_the_error_message_speaks_the_callers_language(api: Api, proposing: dict
     english = api.call(
         "POST", path, proposing["member"], json=body, headers={"Accept-Language": "en"}
     )
-    assert english.json()["error"]["message"] == "Please fill in title."
+    assert english.json()["error"]["message"] == "Write what it is called."
+    assert english.json()["error"]["field"] == "title"
     danish = api.call("POST", path, proposing["member"], json=body)
-    assert danish.json()["error"]["message"] == "Udfyld venligst title."
+    assert danish.json()["error"]["message"] == "Skriv, hvad det hedder."
     too_much = api.call("POST", path, proposing["member"], json={**GOOD, "amount_minor": 6_000_00})
     assert too_much.json()["error"]["message"] == (
         "Rundens budget er 5.000,00\xa0kr., og beløbet er større end det."

@@ -26,8 +26,8 @@ def _facilitator(api: Api) -> Any:
 @pytest.mark.parametrize(
     ("language", "names", "sample"),
     [
-        ("en", ["Approval", "Equal Shares", "Knapsack", "Points", "Consent"], "equal share"),
-        ("da", ["Godkendelse", "Lige andele", "Rygsæk", "Point", "Samtykke"], "lige stor andel"),
+        ("en", ["Ticks", "Equal Shares", "Knapsack", "Points", "Consent"], "equal share"),
+        ("da", ["Flueben", "Lige andele", "Rygsæk", "Point", "Samtykke"], "lige stor andel"),
     ],
 )
 def test_the_methods_page_explains_every_method_in_plain_words(

@@ -98,7 +98,7 @@ def _known(proposal_id: str, costs: Mapping[str, int], field: str) -> None:
 def _approvals(body: Mapping[str, object], costs: Mapping[str, int]) -> ApprovalBallot:
     approvals = body.get("approvals")
     if not isinstance(approvals, list) or not all(isinstance(a, str) for a in approvals):
-        raise InvalidInput(N_("approvals must be a list of proposal ids."), field="approvals")
+        raise InvalidInput(N_("Your vote must list the proposals you support."), field="approvals")
     for proposal_id in approvals:
         _known(proposal_id, costs, "approvals")
     return ApprovalBallot(frozenset(approvals))
@@ -110,7 +110,7 @@ def _points(body: Mapping[str, object], costs: Mapping[str, int], allowed: int) 
         isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in points.values()
     ):
         raise InvalidInput(
-            N_("points must map proposal ids to whole numbers of zero or more."), field="points"
+            N_("Give each proposal a whole number of points, zero or more."), field="points"
         )
     for proposal_id in points:
         _known(str(proposal_id), costs, "points")
@@ -128,9 +128,7 @@ def _points(body: Mapping[str, object], costs: Mapping[str, int], allowed: int) 
 def _choices(body: Mapping[str, object], costs: Mapping[str, int]) -> ConsentBallot:
     choices = body.get("choices")
     if not isinstance(choices, dict) or not all(c in CHOICES for c in choices.values()):
-        raise InvalidInput(
-            N_("choices must map proposal ids to yes, no or abstain."), field="choices"
-        )
+        raise InvalidInput(N_("Answer yes, no or pass for each proposal."), field="choices")
     for proposal_id in choices:
         _known(str(proposal_id), costs, "choices")
     return ConsentBallot({str(k): str(v) for k, v in choices.items() if v != "abstain"})

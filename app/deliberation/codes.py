@@ -23,12 +23,26 @@ def make_code(choice: Callable[[str], str]) -> str:
 
 
 def normalise_code(raw: str) -> str:
-    """What a person typed, as a code: upper case, any spaces and dashes ignored."""
+    """What a person typed, as a code: upper case, any spaces and dashes ignored.
+
+    A wrong code says what is wrong: the characters codes never use (by name, so someone
+    who typed a zero learns it is not there), or how long a code is."""
     code = "".join(ch for ch in raw.upper() if not ch.isspace() and ch not in "-\u2010\u2013\u2014")
-    if len(code) != CODE_LENGTH or any(ch not in ALPHABET for ch in code):
+    if not code:
+        raise InvalidInput.empty(
+            N_("Write the code from the screen."), "code", {"length": CODE_LENGTH}
+        )
+    unused = list(dict.fromkeys(ch for ch in code if ch not in ALPHABET))
+    if unused:
         raise InvalidInput(
-            N_("A join code has {length} letters and digits, like 4KXR7M."),
+            N_("Codes never use {characters}. Look again at the code on the screen."),
             field="code",
-            params={"length": CODE_LENGTH},
+            params={"characters": ", ".join(unused), "length": CODE_LENGTH},
+        )
+    if len(code) != CODE_LENGTH:
+        raise InvalidInput(
+            N_("A code has {length} characters. You typed {typed}."),
+            field="code",
+            params={"length": CODE_LENGTH, "typed": len(code)},
         )
     return code

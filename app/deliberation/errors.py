@@ -17,7 +17,7 @@ one HTTP status in one place.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import ClassVar
 
 from .text import N_
@@ -76,8 +76,31 @@ def with_amounts(
 
 
 class InvalidInput(DeliberationError):
+    """A field is wrong. ``problems`` holds every wrong field of a form checked at once (the
+    error itself is the first, so a program that reads one ``field`` still gets one)."""
+
     default_code = "invalid_input"
     default_message = N_("Please check what you filled in.")
+    problems: tuple[InvalidInput, ...] = ()
+    missing: bool = False  # the field was left empty (the edge asks for it by name, in words)
+
+    @classmethod
+    def empty(cls, message: str, field: str, params: Mapping[str, object]) -> InvalidInput:
+        """``field`` was left empty."""
+        error = cls(message, field=field, params=params)
+        error.missing = True
+        return error
+
+    @property
+    def all(self) -> tuple[InvalidInput, ...]:
+        return self.problems or (self,)
+
+    @classmethod
+    def together(cls, problems: Sequence[InvalidInput]) -> InvalidInput:
+        """One error carrying all of ``problems`` (at least one), first field first."""
+        first = problems[0]
+        first.problems = tuple(problems)
+        return first
 
 
 class NotAuthenticated(DeliberationError):

@@ -55,9 +55,9 @@ def parse_method(value: str) -> Method:
 def _whole(value: object, name: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise InvalidInput(
-            N_("{name} must be a whole number from {low} to {high}."),
+            N_("{field} must be a whole number from {low} to {high}."),
             field=f"params.{name}",
-            params={"name": name, "low": low, "high": high},
+            params={"field": f"params.{name}", "low": low, "high": high},
         )
     return value
 
@@ -70,7 +70,7 @@ def _share(value: object) -> str:
         share = None
     if share is None or not 0 < share <= 1:
         raise InvalidInput(
-            N_("threshold must be a number above 0 and at most 1, such as 0.5."),
+            N_("The share that must say yes is a number above 0 and at most 1, such as 0.5."),
             field="params.threshold",
         )
     return str(value)
@@ -98,7 +98,7 @@ def validate_params(method: Method, params: Mapping[str, object]) -> dict[str, o
         completion = params.get("completion", "add1")
         if completion not in COMPLETIONS:
             raise InvalidInput(
-                N_("completion must be one of: {choices}."),
+                N_("How money left over is used must be one of: {choices}."),
                 field="params.completion",
                 params={"choices": ", ".join(COMPLETIONS)},
             )

@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass
 
 from .errors import InvalidInput
-from .fields import require_amount, require_choice, require_text
+from .fields import checked, require_amount, require_choice, require_text
 from .text import N_
 
 __all__ = [
@@ -61,23 +61,31 @@ def validate_proposal(
 ) -> ProposalDraft:
     """Check a proposal against the programme's rules and the round's budget.
 
-    Raises InvalidInput naming the first field that is wrong.
+    Every field is checked; InvalidInput names the first that is wrong and carries all of
+    them (``problems``), so a form can say everything at once.
     """
-    clean_title = require_text("title", title, required=True, maximum=TITLE_MAX)
-    clean_description = require_text(
-        "description", description, required=False, maximum=DESCRIPTION_MAX
+    problems: list[InvalidInput] = []
+    clean_title = checked(
+        problems, lambda: require_text("title", title, required=True, maximum=TITLE_MAX), ""
     )
-    clean_how = require_text("how_it_helps", how_it_helps, required=True, maximum=HOW_IT_HELPS_MAX)
-    require_amount("amount_minor", amount_minor)
-    if amount_minor > budget_minor:
-        raise InvalidInput(
-            N_("The amount is more than the round's budget of {budget}."),
-            field="amount_minor",
-            params={"budget_minor": budget_minor},
-        )
-    clean_category = require_choice(
-        "category", category, Category, N_("Choose a category: {choices}.")
+    clean_description = checked(
+        problems,
+        lambda: require_text("description", description, required=False, maximum=DESCRIPTION_MAX),
+        "",
     )
+    clean_how = checked(
+        problems,
+        lambda: require_text("how_it_helps", how_it_helps, required=True, maximum=HOW_IT_HELPS_MAX),
+        "",
+    )
+    checked(problems, lambda: _within_budget(amount_minor, budget_minor), 0)
+    clean_category = checked(
+        problems,
+        lambda: require_choice("category", category, Category, N_("Choose a category: {choices}.")),
+        Category.OTHER,
+    )
+    if problems:
+        raise InvalidInput.together(problems)
     return ProposalDraft(
         title=clean_title,
         description=clean_description,
@@ -85,3 +93,14 @@ def validate_proposal(
         how_it_helps=clean_how,
         category=clean_category,
     )
+
+
+def _within_budget(amount_minor: int, budget_minor: int) -> int:
+    require_amount("amount_minor", amount_minor)
+    if amount_minor > budget_minor:
+        raise InvalidInput(
+            N_("The amount is more than the round's budget of {budget}."),
+            field="amount_minor",
+            params={"budget_minor": budget_minor},
+        )
+    return amount_minor

@@ -30,7 +30,7 @@ from .browser import (
     user_actor,
     user_row,
 )
-from .deps import ServicesDep
+from .deps import ServicesDep, language_of
 from .errors import error_message as message
 from .errors import status_of
 from .followthrough import DecimalMark, audit_csv, decisions_csv, ledger_csv, receipt_file
@@ -210,7 +210,7 @@ def approve(
     (the rest goes back to the pot), unless ``confirmed``."""
     typed = {"amount": amount}
     try:
-        amount_minor = parse_kroner(amount, "amount_minor", optional=True)
+        amount_minor = parse_kroner(amount, language=language_of(request), optional=True)
     except DeliberationError as error:
         return _refused(request, services, actor, decision_id, error, "approve", typed)
     if amount_minor is not None and confirmed != "1":
@@ -283,7 +283,7 @@ def pay(
             services,
             actor,
             decision_id,
-            amount_minor=parse_kroner(amount, "amount_minor"),
+            amount_minor=parse_kroner(amount, language=language_of(request)),
             paid_to=paid_to,
             method=method,
             paid_on=parse_day(paid_on, "paid_on"),
@@ -330,7 +330,7 @@ def refund(
             services,
             actor,
             decision_id,
-            parse_kroner(amount, "amount_minor"),
+            parse_kroner(amount, language=language_of(request)),
             note,
         ),
         "refund",

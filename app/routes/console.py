@@ -118,7 +118,9 @@ def create_group(
             services,
             actor,
             name=name,
-            amount_minor=parse_kroner(amount, "pot.amount_minor"),
+            amount_minor=parse_kroner(
+                amount, "pot.amount_minor", language=page_of(request).language
+            ),
             currency="DKK",
         )
     except DeliberationError as error:
@@ -196,7 +198,7 @@ def create_round(
             title=title,
             method=method,
             params=method_params(method, fields),
-            budget_minor=parse_kroner(budget, "budget_minor"),
+            budget_minor=parse_kroner(budget, "budget_minor", language=page_of(request).language),
             show_live=show_live == "1",
         )
     except DeliberationError as error:

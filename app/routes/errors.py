@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app import labels
 from app.deliberation.errors import (
     Conflict,
     DeliberationError,
@@ -54,10 +55,36 @@ def error_body(code: str, message: str, field: str | None = None, **extra: Any) 
     return {"error": error}
 
 
+_CODES = {
+    "method": labels.METHODS,
+    "current": labels.PHASES,
+    "next": labels.PHASES,
+    "phase": labels.PHASES,
+}
+
+
+def field_words(field: str, language: str) -> str:
+    """A field's machine name (``how_it_helps``, ``pot.amount_minor``) in words."""
+    parts = field.split(".")
+    tried = [field, parts[-1], *(".".join(parts[:n]) for n in range(len(parts) - 1, 0, -1))]
+    words = next((labels.FIELDS[f] for f in tried if f in labels.FIELDS), labels.FIELD_UNKNOWN)
+    return translate(language, words)
+
+
 def error_message(error: DeliberationError, language: str) -> str:
-    """The error's message for a person, in ``language``, amounts written out."""
+    """The error's message for a person, in ``language``: amounts written out, and fields
+    and methods in words (a machine name like ``how_it_helps`` never reaches a person; an
+    empty field is asked for with its own sentence)."""
+    message = error.message
+    if isinstance(error, InvalidInput) and error.missing:
+        message = labels.FIELD_MISSING.get(error.field or "", labels.FIELD_MISSING_ANY)
     params = with_amounts(error.params, lambda minor: format_money(minor, "DKK", language))
-    return translate(language, error.message, params)
+    if "field" in params:
+        params["field"] = field_words(str(params["field"]), language)
+    for key, table in _CODES.items():  # a method's or a phase's code, in words
+        if str(params.get(key)) in table:
+            params[key] = translate(language, table[str(params[key])])
+    return translate(language, message, params)
 
 
 def _wants_page(request: Request) -> bool:
@@ -113,7 +140,7 @@ def validation_error(request: Request, exc: Exception) -> JSONResponse:
         message = translate(language, N_("The request body must be a JSON object."))
         return JSONResponse(error_body("invalid_body", message), status_code=422)
     template = _TYPE_MESSAGES.get(kind, N_("{field} has a value we cannot use."))
-    message = translate(language, template, {"field": field})
+    message = translate(language, template, {"field": field_words(field, language)})
     return JSONResponse(error_body("invalid_input", message, field), status_code=422)
 
 

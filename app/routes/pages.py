@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from app.deliberation.errors import DeliberationError, InvalidInput, NotAuthenticated
 from app.deliberation.methods import parse_method
 from app.deliberation.text import N_
-from app.forms import KRONER_HINT, parse_kroner
+from app.forms import parse_kroner
 from app.i18n import LANGUAGES, translate
 from app.usecases import accounts, rounds, workshops
 from app.usecases.live import load_snapshot, own_ballot_of
@@ -169,10 +169,11 @@ def member_proposal(
     title: Annotated[str, Form()] = "",
     amount: Annotated[str, Form()] = "",
     how_it_helps: Annotated[str, Form()] = "",
-    category: Annotated[str, Form()] = "other",
+    category: Annotated[str, Form()] = "",
     description: Annotated[str, Form()] = "",
     idempotency_key: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
+    """Every wrong field is named at once, next to its field, in words; what was typed stays."""
     page = page_of(request)
     assert actor.workshop_id is not None
     form = {
@@ -182,6 +183,11 @@ def member_proposal(
         "category": category,
         "description": description,
     }
+    unreadable: InvalidInput | None = None
+    try:
+        amount_minor = parse_kroner(amount, language=page.language)
+    except InvalidInput as error:
+        unreadable, amount_minor = error, 0  # the other fields are still checked
     try:
         rounds.submit_proposal(
             services,
@@ -189,16 +195,17 @@ def member_proposal(
             round_id,
             title=title,
             description=description,
-            amount_minor=parse_kroner(amount) if amount.strip() else 0,
+            amount_minor=amount_minor,
             how_it_helps=how_it_helps,
             category=category,
             idempotency_key=idempotency_key,
         )
     except InvalidInput as error:
+        problems = [p for p in error.all if not (unreadable and p.field == "amount_minor")]
+        errors = {p.field or "title": message(p, page.language) for p in problems}
+        if unreadable is not None:
+            errors["amount_minor"] = message(unreadable, page.language)
         snap = load_snapshot(services, actor.workshop_id)
-        if error.field == "amount_minor" and "budget_minor" not in error.params:
-            error = InvalidInput(KRONER_HINT, field="amount_minor")  # say it in kroner here
-        errors = {error.field or "title": message(error, page.language)}
         return HTMLResponse(proposal_form(page, snap, form=form, errors=errors))
     snap = load_snapshot(services, actor.workshop_id)
     notice = translate(page.language, N_("Thanks! Your proposal is on the screen."))

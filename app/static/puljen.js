@@ -501,4 +501,14 @@
     };
   }
   document.addEventListener("DOMContentLoaded", function () { restoreAll(document); revealOnClose(); });
+
+  /* A live update keeps open what the member opened (an earlier round's details). */
+  document.addEventListener("htmx:oobBeforeSwap", function (e) {
+    var target = e.detail.target, fragment = e.detail.fragment;
+    if (!target || !fragment || !target.querySelectorAll) return;
+    target.querySelectorAll("details[id][open]").forEach(function (was) {
+      var now = fragment.querySelector("#" + CSS.escape(was.id));
+      if (now) now.setAttribute("open", "");
+    });
+  });
 })();

@@ -19,6 +19,7 @@ from app.tables import (
     DecisionRow,
     GroupRow,
     MemberRow,
+    ProposalRow,
     ResultRow,
     RoundRow,
     WorkshopRow,
@@ -48,6 +49,30 @@ class ProposalCard:
 
 
 @dataclass(frozen=True)
+class EarlierRound:
+    """A closed round before the current one: its result, its proposals and what became of
+    the funded ones, so a phone keeps them when the next round starts."""
+
+    round: RoundRow
+    result: ResultRow
+    proposals: Sequence[ProposalCard]
+    fates: Mapping[str, DecisionRow]
+
+    @property
+    def titles(self) -> dict[str, str]:
+        return {p.id: p.title for p in self.proposals}
+
+    @property
+    def funded(self) -> list[ProposalCard]:
+        cards = {p.id: p for p in self.proposals}
+        return [cards[pid] for pid in self.result.funded if pid in cards]
+
+    @property
+    def not_funded(self) -> list[ProposalCard]:
+        return [p for p in self.proposals if p.id not in self.result.funded]
+
+
+@dataclass(frozen=True)
 class Snapshot:
     workshop: WorkshopRow
     group: GroupRow
@@ -61,6 +86,7 @@ class Snapshot:
     live_result: ResultRow | None = None  # while voting, if the round shows it live
     fates: Mapping[str, DecisionRow] = field(default_factory=dict)  # by proposal, once closed
     eligible_at_close: int | None = None  # the M counted when the round closed
+    earlier: Sequence[EarlierRound] = ()  # closed rounds before the current one, newest first
 
     @property
     def spotlight(self) -> ProposalCard | None:
@@ -76,6 +102,17 @@ class Snapshot:
         if self.eligible_at_close is not None:
             return self.eligible_at_close
         return len(self.members)
+
+    @property
+    def equal_share_minor(self) -> int:
+        """Each voter's share under Equal Shares: the budget split equally between the
+        voters (``rules.equal_shares``: budget / number of ballots), here between everyone
+        who counts, or more if more have voted; whole øre, rounded down."""
+        return self.round.budget_minor // self.equal_share_voters if self.round else 0
+
+    @property
+    def equal_share_voters(self) -> int:
+        return max(self.eligible, self.ballots, 1)
 
     @property
     def timer_ends_at(self) -> datetime | None:
@@ -148,19 +185,7 @@ def _snapshot(session: Session, workshop_id: str) -> Snapshot:
     if current is not None:
         rows = proposals_of(session, current.id)
         by_proposal = comments_of(session, [p.id for p in rows], names)
-        proposals = [
-            ProposalCard(
-                id=p.id,
-                title=p.title,
-                description=p.description,
-                amount_minor=p.amount_minor,
-                how_it_helps=p.how_it_helps,
-                category=p.category,
-                author=names.get(p.member_id or "", ""),
-                comments=tuple(by_proposal.get(p.id, [])),
-            )
-            for p in rows
-        ]
+        proposals = [_card(p, names, by_proposal.get(p.id, [])) for p in rows]
         result = session.get(ResultRow, current.id)
         ballots = result.voters if result is not None else ballot_count(session, current.id)
         live = live_result(session, current, group.id, rows) if result is None else None
@@ -169,6 +194,11 @@ def _snapshot(session: Session, workshop_id: str) -> Snapshot:
                 d.proposal_id: d
                 for d in session.exec(select(DecisionRow).where(DecisionRow.round_id == current.id))
             }
+    earlier = [
+        _earlier(session, r, names)
+        for r in reversed(rounds)
+        if r.phase == "closed" and (current is None or r.id != current.id)
+    ]
     return Snapshot(
         workshop=workshop,
         group=group,
@@ -182,6 +212,35 @@ def _snapshot(session: Session, workshop_id: str) -> Snapshot:
         live_result=live,
         fates=fates,
         eligible_at_close=result.eligible if result is not None else None,
+        earlier=[e for e in earlier if e is not None],
+    )
+
+
+def _card(
+    p: ProposalRow, names: Mapping[str, str], comments: Sequence[CommentView]
+) -> ProposalCard:
+    return ProposalCard(
+        id=p.id,
+        title=p.title,
+        description=p.description,
+        amount_minor=p.amount_minor,
+        how_it_helps=p.how_it_helps,
+        category=p.category,
+        author=names.get(p.member_id or "", ""),
+        comments=tuple(comments),
+    )
+
+
+def _earlier(session: Session, round_: RoundRow, names: Mapping[str, str]) -> EarlierRound | None:
+    result = session.get(ResultRow, round_.id)
+    if result is None:
+        return None
+    decisions = session.exec(select(DecisionRow).where(DecisionRow.round_id == round_.id))
+    return EarlierRound(
+        round=round_,
+        result=result,
+        proposals=[_card(p, names, []) for p in proposals_of(session, round_.id)],
+        fates={d.proposal_id: d for d in decisions},
     )
 
 
