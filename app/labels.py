@@ -182,6 +182,11 @@ AUDIT_SENTENCES = {
     "workshop.screen_rotate": N_("{actor} made a new link for the shared screen."),
     "member.join": N_("{actor} joined the workshop “{workshop}”."),
     "member.remove": N_("{actor} removed {name} from the workshop."),
+    "member.leave": N_("{name} left the workshop."),
+    "member.rejoin": N_("{name} came back to the workshop on the same phone."),
+    "member.resume": N_("{name} continued on the same phone."),
+    "workshop.join_code": N_("{actor} showed the join code on the shared screen."),
+    "workshop.join_code:off": N_("{actor} took the join code off the shared screen."),
     "round.create": N_("{actor} created the round “{round}” with a budget of {amount}."),
     "round.show_live": N_("{actor} turned on the live result for the round “{round}”."),
     "round.show_live:off": N_("{actor} turned off the live result for the round “{round}”."),
@@ -222,15 +227,6 @@ ROLES = {
     "admin": N_("administrator"),
 }
 
-AUDIT_ACTIONS = {
-    "decision.approve": N_("approved"),
-    "decision.reject": N_("rejected"),
-    "decision.hold": N_("put on hold"),
-    "decision.pay": N_("paid"),
-    "decision.complete": N_("completed"),
-    "decision.refund": N_("recorded money coming back"),
-    "receipt.add": N_("added a receipt"),
-}
 
 # Fields in words. An error names a field by its machine name (``title``, ``amount_minor``);
 # a person never sees that name: messages with ``{field}`` get these words (at the start of a

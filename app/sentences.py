@@ -62,6 +62,8 @@ def _variant_and_values(
         seconds = _minor(after, "seconds")
         variant = "workshop.timer" if seconds else "workshop.timer:stop"
         values["minutes"] = round(seconds / 60, 1) if seconds % 60 else seconds // 60
+    elif action == "workshop.join_code" and not after.get("shown"):
+        variant = "workshop.join_code:off"
     elif action == "workshop.spotlight" and not after.get("proposal_id"):
         variant = "workshop.spotlight:end"
     elif action == "decision.approve":
