@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from app.labels import PHASES
 from tests.support import Server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -71,6 +72,9 @@ def open_page(browser: Browser, viewport: dict[str, int], locale: str = "da-DK")
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.js_errors = errors  # type: ignore[attr-defined]
+    said: list[str] = []  # what the page wrote to its console as errors (htmx's included)
+    page.on("console", lambda m: said.append(m.text) if m.type == "error" else None)
+    page.console_errors = said  # type: ignore[attr-defined]
     return page
 
 
@@ -151,3 +155,89 @@ def to_phase(server: Server, setup: dict[str, Any], *phases: str) -> None:
         server.call(
             "POST", f"/api/v1/rounds/{setup['round_id']}/phase", setup["fac"], json={"phase": phase}
         )
+
+
+def start_workshop(
+    console: Page, server: Server, budget: str = "", lang: str = "da"
+) -> tuple[str, str]:
+    """Through the facilitator's pages: a group, a workshop, a round. Returns code, screen URL."""
+    log_in(console, server)
+    console.fill("#g-name", "Holdet i Aarhus")
+    console.fill("#g-amount", {"da": "60.000", "en": "60,000"}[lang])  # as each language writes
+    console.get_by_role("button", name=text(lang, "Create group")).click()
+    expect(console.locator("main")).to_contain_text("Holdet i Aarhus")
+    console.locator("input[name=title]").first.fill("Workshop 1")
+    console.locator("select[name=language]").first.select_option(lang)
+    console.get_by_role("button", name=text(lang, "Start workshop")).click()
+    console.wait_for_url(re.compile(r".*/f/workshops/.+"))
+    console.fill("#r-title", "Hvad skal puljen bruges til?")
+    console.fill("#r-budget", budget or {"da": "15.000", "en": "15,000"}[lang])
+    console.get_by_role("button", name=text(lang, "Create round")).click()
+    expect(console.locator("#console-live .pill").first).to_have_text(text(lang, PHASES["draft"]))
+    code = console.locator(".code-inline").inner_text()
+    link = console.get_by_role("link", name=text(lang, "Open the shared screen"))
+    screen_url = link.get_attribute("href")
+    assert screen_url
+    return code, screen_url
+
+
+def propose(phone: Page, title: str, amount: str, how: str, category: str) -> None:
+    phone.fill("#p-title", title)
+    phone.fill("#p-amount", amount)
+    phone.fill("#p-how", how)
+    phone.select_option("#p-category", category)
+    phone.locator("#proposal-form button[type=submit]").click()
+    expect(phone.locator("#proposal-form .notice")).to_be_visible()
+    expect(phone.locator("#p-title")).to_have_value("")
+
+
+def vote(phone: Page, titles: list[str], lang: str = "da") -> None:
+    for title in titles:
+        phone.locator("label.tap", has_text=title).click()
+    expect(phone.locator("#picked")).to_have_text(str(len(titles)))
+    phone.locator("#ballot-form button[type=submit]").click()
+    expect(phone.locator("#ballot-state")).to_have_text(
+        text(lang, "Your vote is in. You can change it until voting ends.")
+    )
+
+
+# What the screen measures in the browser: the page's own size, and every box on the screen
+# that would hide part of its content (a line cut off, not a clamped text with its ellipsis).
+MEASURE = """() => {
+  const d = document.documentElement;
+  const clipped = [...document.querySelectorAll(
+      '#screen, .screen-main, .screen-main .content, .screen-main .side, .cards.grid,'
+      + ' .cards.grid > li, .results > li, .spotlight, .join-panel, .result, .pot, .screen-head')]
+    .filter(el => el.offsetParent !== null)
+    .filter(el => el.scrollHeight > el.clientHeight + 2 || el.scrollWidth > el.clientWidth + 2)
+    .map(el => el.className + ' ' + el.scrollHeight + '>' + el.clientHeight
+                + ' / ' + el.scrollWidth + '>' + el.clientWidth);
+  const outside = [...document.querySelectorAll('#screen *')]
+    .filter(el => el.offsetParent !== null && el.getClientRects().length)
+    .filter(el => { const r = el.getBoundingClientRect();
+      return r.width > 0 && (r.bottom > innerHeight + 1 || r.right > innerWidth + 1); })
+    .map(el => el.tagName + '.' + el.className);
+  const px = sel => [...document.querySelectorAll(sel)].filter(el => el.offsetParent !== null)
+    .map(el => parseFloat(getComputedStyle(el).fontSize));
+  return {scrollHeight: d.scrollHeight, scrollWidth: d.scrollWidth,
+          innerHeight, innerWidth, clipped, outside,
+          fonts: {voted: px('#screen-voted'), pot: px('.pot-figures dd'), timer: px('.timer'),
+                  code: px('.join-corner .code, .join-panel .code'),
+                  cardTitle: px('.cards.grid .title, .results .card strong')}};
+}"""
+
+
+def projector_fits(screen: Page, name: str) -> dict[str, Any]:
+    """The projector at 1920×1080 does not scroll, hides nothing, and its key figures are
+    readable from 5 m (≥ 48 px); a screenshot ``name``. Returns what was measured."""
+    screen.wait_for_timeout(300)  # let a push settle
+    m: dict[str, Any] = screen.evaluate(MEASURE)
+    shot(screen, name)
+    assert m["scrollHeight"] <= m["innerHeight"] and m["scrollWidth"] <= m["innerWidth"], m
+    assert m["clipped"] == [], (name, m["clipped"])
+    assert m["outside"] == [], (name, m["outside"])
+    for key in ("voted", "pot", "timer"):
+        assert all(size >= 48 for size in m["fonts"][key]), (name, key, m["fonts"])
+    assert len(m["fonts"]["pot"]) == 5  # the pot and its four parts
+    print(name, m["scrollHeight"], m["scrollWidth"], m["fonts"])
+    return m

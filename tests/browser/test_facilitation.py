@@ -8,8 +8,17 @@ import re
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import LAPTOP, PHONE, PROJECTOR, join, next_phase, open_page, shot
-from tests.browser.test_workshop import propose, start_workshop
+from tests.browser.conftest import (
+    LAPTOP,
+    PHONE,
+    PROJECTOR,
+    join,
+    next_phase,
+    open_page,
+    propose,
+    shot,
+    start_workshop,
+)
 from tests.support import Server
 
 pytestmark = pytest.mark.browser

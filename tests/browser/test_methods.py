@@ -118,8 +118,7 @@ def test_equal_shares_explains_who_paid_and_where_shares_went(
 def test_the_facilitator_sets_a_method_up_and_shows_the_result_live(
     browser: Browser, server: Server
 ) -> None:
-    from tests.browser.conftest import LAPTOP, PROJECTOR, log_in, next_phase
-    from tests.browser.test_workshop import propose
+    from tests.browser.conftest import LAPTOP, PROJECTOR, log_in, next_phase, propose
 
     console = open_page(browser, LAPTOP)
     log_in(console, server)

@@ -21,6 +21,7 @@ from tests.browser.conftest import (
     PROJECTOR,
     log_in,
     open_page,
+    projector_fits,
     shot,
     text,
 )
@@ -40,31 +41,6 @@ LONG_HOW = (
     "og der kører ingen bus så tidligt fra der, hvor jeg bor. Med det her kan jeg komme "
     "derhen hver dag, passe mit arbejde og måske få en læreplads bagefter, hvis det går godt."
 )
-
-# What the screen measures in the browser: the page's own size, and every box on the screen
-# that would hide part of its content (a line cut off, not a clamped text with its ellipsis).
-MEASURE = """() => {
-  const d = document.documentElement;
-  const clipped = [...document.querySelectorAll(
-      '#screen, .screen-main, .screen-main .content, .screen-main .side, .cards.grid,'
-      + ' .cards.grid > li, .results > li, .spotlight, .join-panel, .result, .pot, .screen-head')]
-    .filter(el => el.offsetParent !== null)
-    .filter(el => el.scrollHeight > el.clientHeight + 2 || el.scrollWidth > el.clientWidth + 2)
-    .map(el => el.className + ' ' + el.scrollHeight + '>' + el.clientHeight
-                + ' / ' + el.scrollWidth + '>' + el.clientWidth);
-  const outside = [...document.querySelectorAll('#screen *')]
-    .filter(el => el.offsetParent !== null && el.getClientRects().length)
-    .filter(el => { const r = el.getBoundingClientRect();
-      return r.width > 0 && (r.bottom > innerHeight + 1 || r.right > innerWidth + 1); })
-    .map(el => el.tagName + '.' + el.className);
-  const px = sel => [...document.querySelectorAll(sel)].filter(el => el.offsetParent !== null)
-    .map(el => parseFloat(getComputedStyle(el).fontSize));
-  return {scrollHeight: d.scrollHeight, scrollWidth: d.scrollWidth,
-          innerHeight, innerWidth, clipped, outside,
-          fonts: {voted: px('#screen-voted'), pot: px('.pot-figures dd'), timer: px('.timer'),
-                  code: px('.join-corner .code, .join-panel .code'),
-                  cardTitle: px('.cards.grid .title, .results .card strong')}};
-}"""
 
 
 def _setup(server: Server, lang: str, *, members: int, proposals: int) -> dict[str, Any]:
@@ -140,20 +116,6 @@ def _vote(server: Server, s: dict[str, Any], voters: range) -> None:
         )
 
 
-def _fits(screen: Page, name: str) -> dict[str, Any]:
-    screen.wait_for_timeout(300)  # let a push settle
-    m: dict[str, Any] = screen.evaluate(MEASURE)
-    shot(screen, name)
-    assert m["scrollHeight"] <= m["innerHeight"] and m["scrollWidth"] <= m["innerWidth"], m
-    assert m["clipped"] == [], (name, m["clipped"])
-    assert m["outside"] == [], (name, m["outside"])
-    for key in ("voted", "pot", "timer"):
-        assert all(size >= 48 for size in m["fonts"][key]), (name, key, m["fonts"])
-    assert len(m["fonts"]["pot"]) == 5  # the pot and its four parts
-    print(name, m["scrollHeight"], m["scrollWidth"], m["fonts"])
-    return m
-
-
 def _console(browser: Browser, server: Server, s: dict[str, Any], locale: str) -> Page:
     console = open_page(browser, LAPTOP, locale)
     log_in(console, server)
@@ -169,12 +131,12 @@ def test_the_projector_fits_1080p_in_every_phase_with_20_long_proposals(
     screen = open_page(browser, PROJECTOR, LOCALES[lang])
     screen.goto(s["workshop"]["screen_url"])
     expect(screen.locator(".join-panel.large .code")).to_contain_text(s["workshop"]["code"])
-    m = _fits(screen, f"room-screen-draft-{lang}")
+    m = projector_fits(screen, f"room-screen-draft-{lang}")
     assert min(m["fonts"]["code"]) >= 100
 
     _phase(server, s, "proposing")  # nobody has joined yet: the code stays large
     expect(screen.locator(".side .join-panel.medium")).to_be_visible()
-    m = _fits(screen, f"room-screen-proposing-nobody-{lang}")
+    m = projector_fits(screen, f"room-screen-proposing-nobody-{lang}")
     assert min(m["fonts"]["code"]) >= 80
 
     s["members"] = [
@@ -187,7 +149,7 @@ def test_the_projector_fits_1080p_in_every_phase_with_20_long_proposals(
     expect(screen.locator(".cards.grid > li")).to_have_count(20)
     expect(screen.locator(".join-corner .code")).to_have_text(s["workshop"]["code"])
     expect(screen.locator(".cards.grid .how").first).to_contain_text("Jeg har fået")  # point 6
-    m = _fits(screen, f"room-screen-proposing-20-{lang}")
+    m = projector_fits(screen, f"room-screen-proposing-20-{lang}")
     assert min(m["fonts"]["code"]) >= 48 and min(m["fonts"]["cardTitle"]) >= 20
 
     console = _console(browser, server, s, LOCALES[lang])
@@ -196,12 +158,12 @@ def test_the_projector_fits_1080p_in_every_phase_with_20_long_proposals(
     _phase(server, s, "discussing")
     expect(screen.locator(".timer")).to_have_count(0)  # the timer ended with the phase
     expect(screen.locator(".cards.grid .how")).to_have_count(20)
-    _fits(screen, f"room-screen-discussing-20-{lang}")
+    projector_fits(screen, f"room-screen-discussing-20-{lang}")
     console.get_by_role("button", name="5 min").click()
     focus = text(lang, "Spotlight")
     console.locator("#console-live li", has_text="(3)").get_by_role("button", name=focus).click()
     expect(screen.locator(".spotlight h2")).to_contain_text("(3)")
-    _fits(screen, f"room-screen-spotlight-{lang}")
+    projector_fits(screen, f"room-screen-spotlight-{lang}")
 
     _phase(server, s, "voting")
     expect(screen.locator(".spotlight")).to_have_count(0)
@@ -209,7 +171,7 @@ def test_the_projector_fits_1080p_in_every_phase_with_20_long_proposals(
     voted = text(lang, "%(ballots)s of %(members)s have voted", ballots=13, members=20)
     expect(screen.locator("#screen-voted")).to_have_text(voted)
     expect(screen.locator(".all-voted")).to_have_count(0)
-    _fits(screen, f"room-screen-voting-20-{lang}")
+    projector_fits(screen, f"room-screen-voting-20-{lang}")
 
     server.call(
         "POST", f"/api/v1/rounds/{s['round_id']}/show_live", s["fac"], json={"show_live": True}
@@ -217,12 +179,12 @@ def test_the_projector_fits_1080p_in_every_phase_with_20_long_proposals(
     _vote(server, s, range(13, 20))
     expect(screen.locator(".all-voted")).to_have_text(text(lang, "Everyone has voted!"))
     expect(screen.locator(".result.provisional")).to_be_visible()
-    _fits(screen, f"room-screen-voting-live-20-{lang}")
+    projector_fits(screen, f"room-screen-voting-live-20-{lang}")
 
     _phase(server, s, "closed")
     expect(screen.locator("body.reveal #screen .result .funded").first).to_be_visible()
     screen.wait_for_timeout(8000)  # the reveal has played
-    _fits(screen, f"room-screen-closed-20-{lang}")
+    projector_fits(screen, f"room-screen-closed-20-{lang}")
     fills = screen.locator(".budget-bar .fill")
     assert fills.count() == screen.locator(".results .funded").count() > 1
     assert screen.evaluate(
@@ -232,7 +194,7 @@ def test_the_projector_fits_1080p_in_every_phase_with_20_long_proposals(
 
     console.get_by_role("button", name=text(lang, "Show join code on screen")).click()
     expect(screen.locator(".join-overlay .code")).to_contain_text(s["workshop"]["code"])
-    _fits(screen, f"room-screen-join-code-{lang}")
+    projector_fits(screen, f"room-screen-join-code-{lang}")
     assert screen.js_errors == [] and console.js_errors == []  # type: ignore[attr-defined]
 
 

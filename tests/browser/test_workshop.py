@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from app.i18n import format_money_short
 from app.labels import PHASES
@@ -15,62 +13,20 @@ from tests.browser.conftest import (
     PHONE,
     PROJECTOR,
     join,
-    log_in,
     next_phase,
     open_page,
     plural,
+    propose,
     shot,
+    start_workshop,
     text,
+    vote,
 )
 from tests.support import Server
 
 pytestmark = pytest.mark.browser
 
 NAMES = ["Ali", "Bo", "Cira", "Dina", "Emil", "Fie", "Gustav", "Hiba", "Ida", "Jonas"]
-
-
-def start_workshop(
-    console: Page, server: Server, budget: str = "", lang: str = "da"
-) -> tuple[str, str]:
-    """Through the facilitator's pages: a group, a workshop, a round. Returns code, screen URL."""
-    log_in(console, server)
-    console.fill("#g-name", "Holdet i Aarhus")
-    console.fill("#g-amount", {"da": "60.000", "en": "60,000"}[lang])  # as each language writes
-    console.get_by_role("button", name=text(lang, "Create group")).click()
-    expect(console.locator("main")).to_contain_text("Holdet i Aarhus")
-    console.locator("input[name=title]").first.fill("Workshop 1")
-    console.locator("select[name=language]").first.select_option(lang)
-    console.get_by_role("button", name=text(lang, "Start workshop")).click()
-    console.wait_for_url(re.compile(r".*/f/workshops/.+"))
-    console.fill("#r-title", "Hvad skal puljen bruges til?")
-    console.fill("#r-budget", budget or {"da": "15.000", "en": "15,000"}[lang])
-    console.get_by_role("button", name=text(lang, "Create round")).click()
-    expect(console.locator("#console-live .pill").first).to_have_text(text(lang, PHASES["draft"]))
-    code = console.locator(".code-inline").inner_text()
-    link = console.get_by_role("link", name=text(lang, "Open the shared screen"))
-    screen_url = link.get_attribute("href")
-    assert screen_url
-    return code, screen_url
-
-
-def propose(phone: Page, title: str, amount: str, how: str, category: str) -> None:
-    phone.fill("#p-title", title)
-    phone.fill("#p-amount", amount)
-    phone.fill("#p-how", how)
-    phone.select_option("#p-category", category)
-    phone.locator("#proposal-form button[type=submit]").click()
-    expect(phone.locator("#proposal-form .notice")).to_be_visible()
-    expect(phone.locator("#p-title")).to_have_value("")
-
-
-def vote(phone: Page, titles: list[str], lang: str = "da") -> None:
-    for title in titles:
-        phone.locator("label.tap", has_text=title).click()
-    expect(phone.locator("#picked")).to_have_text(str(len(titles)))
-    phone.locator("#ballot-form button[type=submit]").click()
-    expect(phone.locator("#ballot-state")).to_have_text(
-        text(lang, "Your vote is in. You can change it until voting ends.")
-    )
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
