@@ -121,12 +121,14 @@ class GridShape:
 
     @property
     def how_lines(self) -> int:
-        return {1: 8, 2: 5, 3: 3, 4: 2}.get(self.rows, 1)
+        """Lines of "how it helps" a card shows: fewer and larger when there are few cards,
+        so the text is readable from the back of the room."""
+        return {1: 4, 2: 3, 3: 2, 4: 2}.get(self.rows, 1)
 
     @property
     def reason_lines(self) -> int:
         """Lines for a result's reason (shorter than a proposal's text, and larger)."""
-        return {1: 4, 2: 3, 3: 2, 4: 2}.get(self.rows, 1)
+        return {1: 3, 2: 3, 3: 2, 4: 2}.get(self.rows, 1)
 
 
 def grid_shape(n: int, *, wide: bool = True) -> GridShape:

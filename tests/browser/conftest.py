@@ -102,8 +102,10 @@ def join(page: Page, server: Server, code: str, name: str) -> None:
 
 
 def next_phase(console: Page, expected_phase_text: str) -> None:
-    console.locator("#console-live button.primary").first.click()
-    expect(console.locator("#console-live .pill").first).to_have_text(expected_phase_text)
+    """Move the newest round (the console lists rounds oldest first) to its next phase."""
+    newest = console.locator("#console-live .round-row").last
+    newest.locator("button.primary").click()
+    expect(newest.locator(".pill")).to_have_text(expected_phase_text)
 
 
 def text(language: str, msgid: str, **params: object) -> str:

@@ -44,7 +44,7 @@ KRONER = {  # amounts as a person writes them in each language
 
 def _close_question(console: Page) -> str:
     """What the console will ask before it closes the current round (its hx-confirm)."""
-    button = console.locator("#console-live button.primary").first
+    button = console.locator("#console-live .round-row").last.locator("button.primary")
     return button.get_attribute("hx-confirm") or ""
 
 
