@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -61,6 +61,18 @@ def _idempotency_key(key: str) -> str | None:
     if not _KEY.fullmatch(key):
         raise InvalidInput(N_("This page is out of date. Please reload it and try again."))
     return key
+
+
+Sent = TypeVar("Sent", ProposalRow, CommentRow)
+
+
+def _already_sent(session: Session, row: type[Sent], actor: Actor, key: str | None) -> Sent | None:
+    """What this member already sent with this page key (a resend after a lost answer)."""
+    if not key or not actor.member_id:
+        return None
+    return session.exec(
+        select(row).where(row.member_id == actor.member_id, row.idempotency_key == key)
+    ).first()
 
 
 @dataclass(frozen=True)
@@ -288,14 +300,9 @@ def submit_proposal(
     key = _idempotency_key(idempotency_key)
     with unit_of_work(services) as uow:
         round_, workshop = _locked_round(uow, actor, round_id, Action.SUBMIT_PROPOSAL)
-        if key and actor.member_id:
-            sent = uow.session.exec(
-                select(ProposalRow).where(
-                    ProposalRow.member_id == actor.member_id, ProposalRow.idempotency_key == key
-                )
-            ).first()
-            if sent is not None:
-                return sent
+        sent = _already_sent(uow.session, ProposalRow, actor, key)
+        if sent is not None:
+            return sent
         phase = Phase(round_.phase)
         require_phase(
             phase, phase.accepts_proposals, N_("Proposals can only be made while proposing.")
@@ -345,14 +352,9 @@ def add_comment(
         if proposal is None:
             raise NotFound(N_("There is no such proposal."))
         round_, workshop = _locked_round(uow, actor, proposal.round_id, Action.ADD_COMMENT)
-        if key and actor.member_id:
-            sent = uow.session.exec(
-                select(CommentRow).where(
-                    CommentRow.member_id == actor.member_id, CommentRow.idempotency_key == key
-                )
-            ).first()
-            if sent is not None:
-                return sent
+        sent_comment = _already_sent(uow.session, CommentRow, actor, key)
+        if sent_comment is not None:
+            return sent_comment
         phase = Phase(round_.phase)
         require_phase(
             phase,

@@ -20,6 +20,7 @@ PHONE = {"width": 375, "height": 667}
 PROJECTOR = {"width": 1920, "height": 1080}
 LAPTOP = {"width": 1366, "height": 900}
 FACILITATOR = ("facilitator@browser.dk", "a long browser password")
+NAMES = ["Ali", "Bo", "Cira", "Dina", "Emil", "Fie", "Gustav", "Hiba", "Ida", "Jonas"]  # ten phones
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ from app.labels import FATES, PHASES
 from tests.browser.conftest import (
     LAPTOP,
     LOCALES,
+    NAMES,
     PHONE,
     PROJECTOR,
     join,
@@ -31,7 +32,6 @@ from tests.support import Server
 
 pytestmark = pytest.mark.browser
 
-NAMES = ["Ali", "Bo", "Cira", "Dina", "Emil", "Fie", "Gustav", "Hiba", "Ida", "Jonas"]
 SMALL = {"width": 320, "height": 640}
 CASEWORKER = ("sagsbehandler@session.dk", "a caseworker's long password")
 KRONER = {  # amounts as a person writes them in each language

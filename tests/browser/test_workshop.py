@@ -10,6 +10,7 @@ from app.labels import PHASES
 from tests.browser.conftest import (
     LAPTOP,
     LOCALES,
+    NAMES,
     PHONE,
     PROJECTOR,
     join,
@@ -25,8 +26,6 @@ from tests.browser.conftest import (
 from tests.support import Server
 
 pytestmark = pytest.mark.browser
-
-NAMES = ["Ali", "Bo", "Cira", "Dina", "Emil", "Fie", "Gustav", "Hiba", "Ida", "Jonas"]
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
