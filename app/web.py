@@ -56,8 +56,8 @@ def environment(language: str) -> Environment:
         kind_text=lambda code: _label(language, labels.LEDGER_KINDS, code),
         fate_text=lambda decision, currency="DKK": fate_text(decision, currency, language),
         method_how=lambda method, params=None: method_how(method, params or {}, language),
-        reason_text=lambda reason, currency="DKK", titles=None: reason_text(
-            reason, currency, language, titles
+        reason_text=lambda reason, currency="DKK", titles=None, short=False: reason_text(
+            reason, currency, language, titles, short=short
         ),
     )
     env.filters["money"] = lambda minor, currency="DKK", short=False: (
@@ -137,11 +137,15 @@ def reason_text(
     currency: str,
     language: str,
     titles: Mapping[str, str] | None = None,
+    *,
+    short: bool = False,
 ) -> str:
-    """One line, for a person, on why a proposal was or was not funded."""
+    """One line, for a person, on why a proposal was or was not funded (``short``: whole
+    kroner without øre where exact, as the projector writes every amount)."""
     code = str(reason["code"])
     params = {k: v for k, v in reason.items() if k != "code"}
-    filled = with_amounts(params, lambda minor: format_money(minor, currency, language))
+    money = format_money_short if short else format_money
+    filled = with_amounts(params, lambda minor: money(minor, currency, language))
     if code == "shares_spent":
         names = [(titles or {}).get(str(pid), "?") for pid in reason.get("spent_on", [])]
         if not names:

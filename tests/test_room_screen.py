@@ -120,7 +120,7 @@ def test_an_expired_timer_is_not_running_and_the_console_offers_a_new_one(api: A
         session.add(row)
     assert load_snapshot(api.services, wid).timer_ends_at is None
     console = _render(api, wid, Audience.FACILITATORS)
-    assert "data-timer-stop" not in console and "Tiden kører ikke." in console
+    assert "data-timer-stop" not in console and "Der kører ingen nedtælling." in console
     assert console.count('"minutes": "') == 3
     assert 'class="timer"' not in _render(api, wid, Audience.SCREEN)
 

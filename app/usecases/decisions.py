@@ -19,7 +19,7 @@ from app.deliberation.errors import InvalidInput, NotFound
 from app.deliberation.events import DecisionChanged
 from app.deliberation.fields import clean_text, require_amount, require_choice, require_text
 from app.deliberation.permissions import Action, Actor, require
-from app.deliberation.pots import EntryKind
+from app.deliberation.pots import Balance, EntryKind
 from app.deliberation.text import N_
 from app.tables import (
     AuditRow,
@@ -303,6 +303,11 @@ def ledger_of(services: Services, actor: Actor, group_id: str) -> Sequence[Ledge
 class LedgerLine:
     entry: LedgerEntryRow
     proposal: str  # the title of the proposal the money moved for, or ""
+
+    @property
+    def after(self) -> Balance:
+        """The pot right after this line, from the ledger's own running balances."""
+        return ledger.balance_after(self.entry)
 
 
 def ledger_lines(services: Services, actor: Actor, group_id: str) -> list[LedgerLine]:

@@ -34,10 +34,11 @@ def _last_entry(session: Session, group_id: str) -> LedgerEntryRow | None:
 
 def balance(session: Session, group_id: str) -> Balance:
     """The pot's balance: the running totals after its newest ledger entry."""
-    return _balance_after(_last_entry(session, group_id))
+    return balance_after(_last_entry(session, group_id))
 
 
-def _balance_after(entry: LedgerEntryRow | None) -> Balance:
+def balance_after(entry: LedgerEntryRow | None) -> Balance:
+    """The pot's balance as it stood right after ``entry`` (empty before the first)."""
     if entry is None:
         return Balance()
     return Balance(
@@ -58,7 +59,7 @@ def append(session: Session, group_id: str, postings: Sequence[Posting], *, acto
     the table's CHECKs and (group, seq) uniqueness refuse it again if anything slipped by."""
     last = _last_entry(session, group_id)
     seq = last.seq if last else 0
-    current = _balance_after(last)
+    current = balance_after(last)
     for posting in postings:
         current = current.apply(posting.kind, posting.amount_minor)
         seq += 1

@@ -42,7 +42,7 @@ def test_timer_spotlight_and_removing_a_member(browser: Browser, server: Server)
 
     console.get_by_role("button", name="5 min").click()
     expect(screen.locator(".timer")).to_have_text(re.compile(r"^[45]:\d\d$"))
-    console.get_by_role("button", name="Stop tiden").click()
+    console.get_by_role("button", name="Stop nedtællingen").click()
     expect(screen.locator(".timer")).to_have_count(0)
 
     console.get_by_role("button", name="I fokus").click()  # a toggle: Danish, not "Spotlight"
