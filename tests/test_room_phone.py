@@ -47,7 +47,8 @@ def test_the_same_phone_typing_its_name_again_is_the_same_member(api: Api) -> No
     assert again.member.id == first.member.id and again.token != first.token
     assert len(_members(api.services, s["workshop"]["id"])) == 1
     stored = _members(api.services, s["workshop"]["id"])[0].device_hash
-    assert stored == workshops.device_hash(PHONE_A) and PHONE_A not in (stored or "")
+    assert stored == workshops.device_hash(api.services, s["workshop"]["id"], PHONE_A)
+    assert stored and PHONE_A not in stored
     with pytest.raises(Conflict) as taken:  # another phone: the clear "name taken"
         workshops.join_workshop(api.services, code=s["code"], name="Emil", device=PHONE_B)
     assert taken.value.code == "name_taken"
@@ -321,3 +322,38 @@ def test_migration_0008_upgrades_a_database_with_members_and_results(tmp_path: P
     assert tuple(member) == ("Emil", None, None)
     assert tuple(proposal) == ("Kørekort", None)
     assert tuple(result) == (1, None)  # closed before 0008: M is not known, falls back
+
+
+def test_a_phone_already_in_cannot_join_again_under_another_name(api: Api) -> None:
+    """A second tab or a stale join form of the same phone, typing another name, does not
+    make a second member whose ballot counts too: the phone is told who it is in as."""
+    s = _workshop(api)
+    workshops.join_workshop(api.services, code=s["code"], name="Emil", device=PHONE_A)
+    with pytest.raises(Conflict) as already:
+        workshops.join_workshop(api.services, code=s["code"], name="Emil H", device=PHONE_A)
+    assert already.value.code == "device_in_workshop" and already.value.field == "name"
+    assert already.value.params == {"name": "Emil"}
+    assert len(_members(api.services, s["workshop"]["id"])) == 1
+    workshops.leave_workshop(
+        api.services,
+        accounts.authenticate(
+            api.services,
+            workshops.join_workshop(
+                api.services, code=s["code"], name="Emil", device=PHONE_A
+            ).token,
+        ),
+    )
+    sara = workshops.join_workshop(api.services, code=s["code"], name="Sara", device=PHONE_A)
+    assert sara.member.name == "Sara"  # after leaving, the phone is free for someone else
+
+
+def test_the_device_hash_does_not_link_a_phone_across_workshops(api: Api) -> None:
+    first = _workshop(api)
+    second = {"code": api.workshop(first["fac"], api.group(first["fac"])["id"])["code"]}
+    a = workshops.join_workshop(api.services, code=first["code"], name="Emil", device=PHONE_A)
+    b = workshops.join_workshop(api.services, code=second["code"], name="Emil", device=PHONE_A)
+    assert a.member.device_hash and b.member.device_hash
+    assert a.member.device_hash != b.member.device_hash
+    assert workshops.device_members(api.services, PHONE_A) == []  # no code: nothing to find
+    known = workshops.device_members(api.services, PHONE_A, second["code"])
+    assert [k.code for k in known] == [second["code"]]

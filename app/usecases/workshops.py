@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -124,9 +125,14 @@ def get_workshop(services: Services, actor: Actor, workshop_id: str) -> Workshop
         return WorkshopView(workshop, rounds, active_member_count(session, workshop.id))
 
 
-def device_hash(device: str) -> str:
-    """What is kept of a phone's device cookie: its SHA-256, never the cookie itself."""
-    return hashlib.sha256(device.encode()).hexdigest() if device else ""
+def device_hash(services: Services, workshop_id: str, device: str) -> str:
+    """What is kept of a phone's device cookie: a keyed hash for this one workshop, never the
+    cookie itself. Keyed per workshop, the same phone leaves no trace that links a young
+    person's workshops (or organisations) together; it only recognises them within one."""
+    if not device:
+        return ""
+    key = services.settings.secret_key.encode()
+    return hmac.new(key, f"{workshop_id}:{device}".encode(), hashlib.sha256).hexdigest()
 
 
 def _open_workshop(session: Session, code: str) -> WorkshopRow:
@@ -147,34 +153,40 @@ def join_workshop(services: Services, *, code: str, name: str, device: str = "")
 
     ``device`` is the phone's random device cookie. The same phone typing a name it already
     joined with (this workshop, not removed) is that member again, with a new login: after
-    Back, an expired login or leaving, never a second member whose ballot counts twice.
-    Another phone typing the name of a present member is told the name is taken; the name
-    of a member who left is free.
+    Back, an expired login or leaving, never a second member whose ballot counts twice. A
+    phone whose member is still here cannot join as someone else (a second tab, a stale
+    form): it is told who it is in as. Another phone typing the name of a present member is
+    told the name is taken; the name of a member who left is free.
     """
     clean_code = normalise_code(code)
     clean_name = require_text("name", name, maximum=NAME_MAX)
-    mine = device_hash(device)
     with unit_of_work(services) as uow:
         session = uow.session
         workshop = _open_workshop(session, clean_code)
+        mine = device_hash(services, workshop.id, device)
         own = None
         if mine:
-            own = next(
-                (
-                    m
-                    for m in session.exec(
-                        select(MemberRow)
-                        .where(
-                            MemberRow.workshop_id == workshop.id,
-                            MemberRow.device_hash == mine,
-                            col(MemberRow.removed_at).is_(None),
-                        )
-                        .order_by(col(MemberRow.joined_at).desc())
-                    )
-                    if m.name.casefold() == clean_name.casefold()
-                ),
-                None,
-            )
+            known = session.exec(
+                select(MemberRow)
+                .where(
+                    MemberRow.workshop_id == workshop.id,
+                    MemberRow.device_hash == mine,
+                    col(MemberRow.removed_at).is_(None),
+                )
+                .order_by(col(MemberRow.joined_at).desc())
+            ).all()
+            here = next((m for m in known if m.left_at is None), None)
+            if here is not None and here.name.casefold() != clean_name.casefold():
+                raise Conflict(
+                    N_(
+                        "This phone is already in the workshop as {name}. Continue as "
+                        "{name}, or leave first to join with another name."
+                    ),
+                    code="device_in_workshop",
+                    field="name",
+                    params={"name": here.name},
+                )
+            own = next((m for m in known if m.name.casefold() == clean_name.casefold()), None)
         others = session.exec(
             select(MemberRow.name).where(
                 MemberRow.workshop_id == workshop.id,
@@ -223,11 +235,24 @@ class Known:
 
 
 def device_members(services: Services, device: str, code: str = "") -> list[Known]:
-    """The members this phone has been in open workshops (not removed), newest first: whom
-    the join page offers to continue as. With ``code``, only in that workshop."""
-    mine = device_hash(device)
-    if not mine:
+    """Whom the join page of the workshop with ``code`` offers this phone to continue as: its
+    members there (not removed), newest first. The device hash is keyed per workshop, so
+    without a code there is nothing to find (by design: see ``device_hash``)."""
+    if not device or not code:
         return []
+    try:
+        wanted = normalise_code(code)
+    except InvalidInput:
+        return []
+    with services.db.reading() as session:
+        workshop = session.exec(
+            select(WorkshopRow.id).where(
+                WorkshopRow.code == wanted, col(WorkshopRow.closed_at).is_(None)
+            )
+        ).first()
+    if workshop is None:
+        return []
+    mine = device_hash(services, workshop, device)
     query = (
         select(MemberRow.name, WorkshopRow.code, WorkshopRow.title)
         .join(WorkshopRow, col(WorkshopRow.id) == col(MemberRow.workshop_id))
@@ -238,11 +263,6 @@ def device_members(services: Services, device: str, code: str = "") -> list[Know
         )
         .order_by(col(MemberRow.joined_at).desc())
     )
-    if code:
-        try:
-            query = query.where(WorkshopRow.code == normalise_code(code))
-        except InvalidInput:
-            return []
     with services.db.reading() as session:
         return [Known(name, code, title) for name, code, title in session.exec(query).all()]
 
@@ -252,10 +272,14 @@ def leave_workshop(services: Services, actor: Actor) -> MemberRow:
     "N of M" (see ``queries.present``), and their name is free again. Unlike a removal it
     is undone by joining again from the same phone with the same name."""
     with unit_of_work(services) as uow:
-        member = uow.session.get(MemberRow, actor.member_id)
-        if member is None:
+        found = uow.session.get(MemberRow, actor.member_id)
+        if found is None:
             raise NotFound(N_("There is no such member."))
-        workshop = lock_workshop(uow.session, member.workshop_id)
+        workshop = lock_workshop(uow.session, found.workshop_id)
+        # Read again under the workshop's lock: two tabs leaving at once (or a leave racing a
+        # removal) must not both see the member as present (PostgreSQL: read committed).
+        member = uow.session.get(MemberRow, found.id, populate_existing=True)
+        assert member is not None
         end_logins(uow.session, col(SessionRow.member_id) == member.id)
         if member.left_at is None and member.removed_at is None:
             member.left_at = utcnow()
