@@ -129,13 +129,4 @@ def format_money(amount_minor: int, currency: str, language: str, *, whole: bool
 def format_money_short(amount_minor: int, currency: str, language: str) -> str:
     """Whole kroner without the øre (``12.000 kr.``), for figures read from across a room;
     an amount with øre keeps them (still exact)."""
-    if amount_minor % 100:
-        return format_money(amount_minor, currency, language)
-    amount = Decimal(amount_minor // 100)
-    if language == "en":
-        return format_currency(
-            amount, currency, format="¤¤ #,##0", locale="en", currency_digits=False
-        )
-    return format_currency(
-        amount, currency, format="#,##0 ¤", locale="da_DK", currency_digits=False
-    )
+    return format_money(amount_minor, currency, language, whole=amount_minor % 100 == 0)
