@@ -223,8 +223,10 @@ class Known:
 
 
 def device_members(services: Services, device: str, code: str = "") -> list[Known]:
-    """The members this phone has been in open workshops (not removed), newest first: whom
-    the join page offers to continue as. With ``code``, only in that workshop."""
+    """The members this phone has been in open workshops (not removed, and not left: after
+    an explicit Leave a shared phone must not offer the next person one tap into that
+    member; typing the same name still brings them back), newest first: whom the join page
+    offers to continue as. With ``code``, only in that workshop."""
     mine = device_hash(device)
     if not mine:
         return []
@@ -234,6 +236,7 @@ def device_members(services: Services, device: str, code: str = "") -> list[Know
         .where(
             MemberRow.device_hash == mine,
             col(MemberRow.removed_at).is_(None),
+            col(MemberRow.left_at).is_(None),
             col(WorkshopRow.closed_at).is_(None),
         )
         .order_by(col(MemberRow.joined_at).desc())
