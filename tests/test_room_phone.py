@@ -396,4 +396,6 @@ def test_an_edited_resend_under_the_same_key_is_a_conflict_in_words(api: Api) ->
     )
     assert answer.status_code == 409
     assert answer.json()["error"]["code"] == "already_sent"
-    assert "already sent as you first wrote it" in answer.json()["error"]["message"]
+    assert answer.json()["error"]["message"].startswith(
+        "Det her blev allerede sendt, som du skrev det først."
+    )

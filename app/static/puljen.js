@@ -303,6 +303,7 @@
      take turns (navigator.locks), so an older body never arrives after a newer one. ---- */
   var OUTBOX = "puljen:outbox";
   var RETRY_MAX_MS = 30000;
+  var SEND_MS = 20000;
   var flushing = false;
   var sending = {};  // outbox id -> settles when this tab's resend of it was answered
   var retry = { timer: null, tries: 0 };
@@ -390,6 +391,7 @@
     out.classList.toggle("sent", kind === "sent");
     out.classList.toggle("error", kind === "error");
     out.setAttribute("data-kind", kind);
+    out.setAttribute("role", kind === "error" ? "alert" : "status");
     out.textContent = text;
   }
   function unsentText() { return document.body.getAttribute("data-unsent-text") || ""; }
@@ -440,7 +442,9 @@
   document.addEventListener("htmx:afterRequest", function (e) {
     var form = e.detail.elt;
     if (form instanceof HTMLFormElement) form._outboxBusy = false;
-    if (!outboxable(form) || !e.detail.xhr || e.detail.xhr.status === 0) return;
+    if (!e.detail.xhr || e.detail.xhr.status === 0) return;
+    document.body.classList.remove("offline");  // an answer came: the connection works
+    if (!outboxable(form)) return;
     var status = e.detail.xhr.status;
     if (status >= 500 || status === 429) return;  // kept (htmx:responseError below)
     /* The server answered this form: whatever was waiting for it is replaced by this. */
@@ -465,6 +469,7 @@
       return;
     }
     refused(form, status, e.detail.xhr.responseText);
+    hideError();  // said at the form, not twice
   });
   function refused(form, status, text) {
     var message = document.body.getAttribute("data-error-text") || "";
@@ -565,18 +570,24 @@
       if (id === undefined) return Promise.resolve("done");
       var entry = box[id];
       tried[id + "\n" + entry.body] = true;
+      /* A resend that hangs is given up after SEND_MS (and tried again later): a tap that
+         waits for it must not wait for ever. */
+      var stop = window.AbortController ? new AbortController() : null;
+      var timer = stop && setTimeout(function () { stop.abort(); }, SEND_MS);
       var request = fetch(entry.url, {
-        method: "POST", credentials: "same-origin",
+        method: "POST", credentials: "same-origin", signal: stop ? stop.signal : undefined,
         headers: { "Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true",
                    "X-CSRF-Token": csrfToken() },
         body: entry.body
       }).then(function (response) {
         return response.text().then(function (text) { return { status: response.status, text: text }; });
       });
+      request.then(function () { clearTimeout(timer); }, function () { clearTimeout(timer); });
       var settled = request.then(function () {}, function () {});
       sending[id] = settled;
       settled.then(function () { if (sending[id] === settled) delete sending[id]; });
       return request.then(function (answer) {
+        document.body.classList.remove("offline");
         /* Not taken yet (server trouble, a login to renew, too many tries): keep it. */
         if (answer.status >= 500 || answer.status === 401 || answer.status === 429) {
           return answer.status === 401 ? "login" : "later";
