@@ -142,8 +142,8 @@ def test_leaving_in_the_browser_asks_first(api: Api) -> None:
     left = client.post("/m/leave", data={"csrf": csrf}, follow_redirects=False)
     assert left.status_code == 303 and left.headers["location"] == "/j"
     assert _members(api.services, s["workshop"]["id"])[0].left_at is not None
-    offer = client.get(f"/j/{s['code']}")
-    assert "Emil" in offer.text and 'name="name" value="Emil"' in offer.text
+    offer = client.get(f"/j/{s['code']}")  # after Leave, no one-tap way back in as Emil
+    assert 'name="name" value="Emil"' not in offer.text
 
 
 # 3. A resend of a proposal or comment whose answer was lost is not stored twice ------------
@@ -357,3 +357,81 @@ def test_the_device_hash_does_not_link_a_phone_across_workshops(api: Api) -> Non
     assert workshops.device_members(api.services, PHONE_A) == []  # no code: nothing to find
     known = workshops.device_members(api.services, PHONE_A, second["code"])
     assert [k.code for k in known] == [second["code"]]
+
+
+# Review of the outbox: privacy after Leave, an edited resend is not dropped in silence ----
+
+
+def test_after_leave_the_phone_offers_no_continue_as_but_the_name_still_brings_them_back(
+    api: Api,
+) -> None:
+    s = _workshop(api)
+    services = api.services
+    emil = workshops.join_workshop(services, code=s["code"], name="Emil", device=PHONE_A)
+    assert [k.name for k in workshops.device_members(services, PHONE_A, s["code"])] == ["Emil"]
+    workshops.leave_workshop(services, accounts.authenticate(services, emil.token))
+    assert workshops.device_members(services, PHONE_A, s["code"]) == []
+    assert workshops.device_members(services, PHONE_A) == []
+    back = workshops.join_workshop(services, code=s["code"], name="Emil", device=PHONE_A)
+    assert back.member.id == emil.member.id
+    assert [k.name for k in workshops.device_members(services, PHONE_A, s["code"])] == ["Emil"]
+
+
+def test_the_join_page_after_leave_does_not_offer_the_member(api: Api) -> None:
+    s = _workshop(api)
+    client = api.client
+    client.get(f"/j/{s['code']}")
+    csrf = client.cookies["puljen_csrf"]
+    client.post("/j", data={"code": s["code"], "name": "Emil", "csrf": csrf})
+    leave = client.get("/m/leave")
+    assert "Fortsæt som" not in leave.text and "continue as" not in leave.text.lower()
+    client.post("/m/leave", data={"csrf": client.cookies["puljen_csrf"]})
+    page = client.get(f"/j/{s['code']}")
+    assert "Fortsæt som Emil" not in page.text and "Continue as Emil" not in page.text
+
+
+def test_an_edited_resend_under_the_same_key_is_a_conflict_in_words(api: Api) -> None:
+    s = _workshop(api)
+    token = api.join(s["code"], "Emil")
+    actor = accounts.authenticate(api.services, token)
+    api.phase(s["fac"], s["round_id"], "proposing")
+    fields: dict[str, Any] = {
+        "title": "Kørekort",
+        "description": "",
+        "amount_minor": 1_000_00,
+        "how_it_helps": "Jeg kan køre til job.",
+        "category": "licence",
+    }
+    key = "k" * 20
+    one = rounds.submit_proposal(api.services, actor, s["round_id"], **fields, idempotency_key=key)
+    spaced = {**fields, "title": " Kørekort "}  # the same, as it would be stored
+    same = rounds.submit_proposal(api.services, actor, s["round_id"], **spaced, idempotency_key=key)
+    assert same.id == one.id
+    for changed in ({"title": "Kørekort B"}, {"amount_minor": 1_200_00}, {"category": "course"}):
+        with pytest.raises(Conflict) as edited:
+            rounds.submit_proposal(
+                api.services, actor, s["round_id"], **{**fields, **changed}, idempotency_key=key
+            )
+        assert edited.value.code == "already_sent"
+    c1 = rounds.add_comment(api.services, actor, one.id, text="Godt!", idempotency_key="c" * 20)
+    with pytest.raises(Conflict):
+        rounds.add_comment(api.services, actor, one.id, text="Godt! Og", idempotency_key="c" * 20)
+    again = rounds.add_comment(api.services, actor, one.id, text="Godt!", idempotency_key="c" * 20)
+    assert again.id == c1.id
+    with api.services.db.reading() as session:
+        assert len(session.exec(select(ProposalRow)).all()) == 1
+        assert len(session.exec(select(CommentRow)).all()) == 1
+    # The JSON API and the phone's page: a 409 in words, in the member's language.
+    url = f"/api/v1/rounds/{s['round_id']}/proposals"
+    body = {**fields, "title": "Laptop"}
+    api.ok("POST", url, token, json=body, headers={"Idempotency-Key": "q" * 20})
+    answer = api.client.post(
+        url,
+        json={**body, "amount_minor": 2_000_00},
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "q" * 20},
+    )
+    assert answer.status_code == 409
+    assert answer.json()["error"]["code"] == "already_sent"
+    assert answer.json()["error"]["message"].startswith(
+        "Det her blev allerede sendt, som du skrev det først."
+    )

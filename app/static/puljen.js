@@ -4,7 +4,17 @@
   "use strict";
   var store = window.localStorage;
 
-  function draftKey(form) { return "puljen:draft:" + form.getAttribute("data-draft"); }
+  /* A member's drafts are theirs: keyed by member too, so the next person on a shared phone
+     never gets the previous one's ticks or half-typed proposal. */
+  var DRAFT = "puljen:draft:";
+  function memberId() {
+    var main = document.querySelector("[data-member]");
+    return main ? main.getAttribute("data-member") : "";
+  }
+  function draftKey(form) {
+    var member = memberId();
+    return DRAFT + (member ? member + ":" : "") + form.getAttribute("data-draft");
+  }
 
   function saveDraft(form) {
     var data = {};
@@ -234,9 +244,13 @@
   }
 
   document.addEventListener("htmx:load", function (e) { restoreAll(e.detail.elt); });
-  document.addEventListener("htmx:oobAfterSwap", function (e) {
+  /* The socket's message carries many fragments (one htmx:oobAfterSwap each): the
+     whole-document work runs once per message, after all of them are in. */
+  document.addEventListener("htmx:wsAfterMessage", function () {
     restoreAll(document);
     revealOnClose();
+  });
+  document.addEventListener("htmx:oobAfterSwap", function (e) {
     /* Say the new phase once, in a live region that is never itself swapped. */
     var target = e.detail.target;
     var announce = document.getElementById("announce");
@@ -257,30 +271,52 @@
     if (question && !window.confirm(question)) e.preventDefault();
   });
 
-  /* Leaving on a shared phone: forget this member's drafts too. */
+  /* Leaving on a shared phone: forget this member's drafts (and those of before drafts had
+     a member in their key) and what waits in their outbox. */
   document.addEventListener("submit", function (e) {
     if (e.target.id !== "leave-form") return;
+    var member = memberId();
     try {
       Object.keys(store).forEach(function (k) {
-        if (k.indexOf("puljen:draft:") === 0) store.removeItem(k);
+        if (k.indexOf(DRAFT) !== 0) return;
+        var rest = k.slice(DRAFT.length);
+        if (rest.indexOf(":") < 0 || (member && rest.indexOf(member + ":") === 0)) store.removeItem(k);
       });
     } catch (err) { /* ignore */ }
+    if (!member) return;
+    var box = outboxRead();
+    Object.keys(box).forEach(function (id) { if (box[id].member === member) delete box[id]; });
+    outboxWrite(box);
   });
 
   /* ---- Outbox (issue 10, point 3): a ballot, proposal or comment whose request could not
-     reach the server (offline, or the connection broke) is kept in localStorage, shown as
-     "not sent yet" next to its button, and sent by itself when the connection returns
-     (online, socket reopened, page loaded): once, and "sent" only when the server answered.
-     One entry per form and member: a newer tap replaces the older one. Ballots replace on
-     the server; proposals and comments carry the page's idempotency key, so a resend of one
-     the server already has (its answer was lost) is not stored twice. ---- */
+     reach the server (offline, the connection broke, the server was in trouble) is kept in
+     localStorage, shown as "not sent yet" next to its button, and sent by itself: when the
+     connection returns (online, socket reopened, page loaded) and, while online, again and
+     again with a growing pause (at most RETRY_MAX_MS) until the server has taken it. "Sent"
+     only when the server answered. One entry per form and member: a newer tap replaces the
+     older one. Ballots replace on the server; proposals and comments carry the page's
+     idempotency key, so a resend of one the server already has (its answer was lost) is
+     not stored twice, and an edited resend under the same key is refused in words (409).
+     Order: each entry is read again just before it is sent; a form whose own request runs
+     is not flushed; a tap waits for this tab's resend of the same form; flushes of all tabs
+     take turns (navigator.locks), so an older body never arrives after a newer one. ---- */
   var OUTBOX = "puljen:outbox";
+  var RETRY_MAX_MS = 30000;
+  var SEND_MS = 20000;
   var flushing = false;
+  var sending = {};  // outbox id -> settles when this tab's resend of it was answered
+  var retry = { timer: null, tries: 0 };
+  /* This tab (kept over a reload of the tab, new for a new tab): only the tab whose send
+     waits shows "not sent yet" and holds its form against live pushes. */
+  var TAB = (function () {
+    try {
+      var id = window.sessionStorage.getItem("puljen:tab");
+      if (!id) { id = newKey(); window.sessionStorage.setItem("puljen:tab", id); }
+      return id;
+    } catch (e) { return newKey(); }
+  })();
 
-  function memberId() {
-    var main = document.querySelector("[data-member]");
-    return main ? main.getAttribute("data-member") : "";
-  }
   function outboxRead() {
     try { return JSON.parse(store.getItem(OUTBOX) || "{}") || {}; } catch (e) { return {}; }
   }
@@ -292,7 +328,27 @@
       form.hasAttribute("hx-post") && memberId() !== "";
   }
   function outboxId(form) { return memberId() + ":" + form.getAttribute("data-draft"); }
-  function pendingFor(form) { return outboxable(form) && outboxId(form) in outboxRead(); }
+  function entryOf(form) { return (outboxable(form) && outboxRead()[outboxId(form)]) || null; }
+  /* Only this tab's own waiting send holds the form; the member's other tabs follow the
+     live stream (issue 10, point 4). */
+  function pendingHere(form) { var entry = entryOf(form); return !!entry && entry.tab === TAB; }
+  function mineWaiting() {
+    var box = outboxRead(), me = memberId();
+    return !!me && Object.keys(box).some(function (id) { return box[id].member === me; });
+  }
+  function keep(form, body) {
+    var box = outboxRead();
+    box[outboxId(form)] = {
+      url: form.getAttribute("hx-post"), body: body, member: memberId(),
+      form: form.getAttribute("data-draft"), tab: TAB
+    };
+    outboxWrite(box);
+    note(form, waitText(), "wait");
+  }
+  function drop(form) {
+    var box = outboxRead();
+    if (outboxId(form) in box) { delete box[outboxId(form)]; outboxWrite(box); }
+  }
 
   function newKey() {
     var bytes = new Uint8Array(16);
@@ -304,11 +360,23 @@
       if (!el.value) el.value = newKey();
     });
   }
+  function freshKey(form) {
+    form.querySelectorAll("input[data-idempotency]").forEach(function (el) { el.value = newKey(); });
+  }
+  /* What a form would send, without its key: "the same as what waited for it?" */
+  function withoutKey(body) {
+    var params = new URLSearchParams(body);
+    params.delete("idempotency_key");
+    params.sort();
+    return params.toString();
+  }
+  function bodyOf(form) { return new URLSearchParams(new FormData(form)).toString(); }
 
-  function note(form, text, sent) {
+  /* kind: "wait" (not sent yet), "sent", "error" (the server's reason, in words). */
+  function note(form, text, kind) {
     if (form.id === "ballot-form") {
       var state = document.getElementById("ballot-state");
-      if (state && !sent) { state.className = "ballot-state pending"; state.textContent = text; }
+      if (state && kind === "wait") { state.className = "ballot-state pending"; state.textContent = text; }
       return;
     }
     var out = form.querySelector(".outbox-note");
@@ -320,61 +388,127 @@
       var button = form.querySelector("button[type=submit]");
       if (button && button.nextSibling) form.insertBefore(out, button.nextSibling); else form.appendChild(out);
     }
-    out.classList.toggle("sent", !!sent);
+    out.classList.toggle("sent", kind === "sent");
+    out.classList.toggle("error", kind === "error");
+    out.setAttribute("data-kind", kind);
+    out.setAttribute("role", kind === "error" ? "alert" : "status");
     out.textContent = text;
   }
   function unsentText() { return document.body.getAttribute("data-unsent-text") || ""; }
   function sentText() { return document.body.getAttribute("data-sent-text") || ""; }
+  /* Offline: it goes when the phone is back online. Online (the server was in trouble, or
+     the answer got lost): it is tried again by itself in a moment. */
+  function waitText() {
+    if (navigator.onLine === false) return unsentText();
+    return document.body.getAttribute("data-retry-text") || unsentText();
+  }
 
+  /* The notes of this tab's waiting sends; a note whose send another tab made goes. */
   function showPending() {
     var box = outboxRead();
     document.querySelectorAll("form[data-draft]").forEach(function (form) {
-      if (outboxable(form) && outboxId(form) in box) note(form, unsentText(), false);
+      if (!outboxable(form)) return;
+      var entry = box[outboxId(form)];
+      if (entry && entry.tab === TAB) { note(form, waitText(), "wait"); return; }
+      var out = form.querySelector(".outbox-note[data-kind=wait]");
+      if (out && !entry) out.remove();
     });
   }
 
+  /* A tap on a form whose older send this tab is resending right now waits for that answer,
+     so the newer one is the last to arrive. */
+  document.addEventListener("htmx:confirm", function (e) {
+    var form = e.detail.elt;
+    if (!outboxable(form)) return;
+    var under = sending[outboxId(form)];
+    if (!under) return;
+    e.preventDefault();
+    under.then(function () { e.detail.issueRequest(true); });
+  });
+  /* A new tap replaces what waited for this form: it is what the member wants now. */
   document.addEventListener("htmx:beforeRequest", function (e) {
     var form = e.detail.elt;
-    if (outboxable(form)) form._outboxBody = new URLSearchParams(new FormData(form)).toString();
+    if (!outboxable(form)) return;
+    form._outboxBody = bodyOf(form);
+    form._outboxBusy = true;
+    drop(form);
   });
   document.addEventListener("htmx:sendError", function (e) {
     var form = e.detail.elt;
     if (!outboxable(form) || form._outboxBody === undefined) return;
-    var box = outboxRead();
-    box[outboxId(form)] = {
-      url: form.getAttribute("hx-post"), body: form._outboxBody,
-      member: memberId(), form: form.getAttribute("data-draft")
-    };
-    outboxWrite(box);
-    note(form, unsentText(), false);
+    keep(form, form._outboxBody);
+    if (navigator.onLine !== false) scheduleRetry();
   });
   document.addEventListener("htmx:afterRequest", function (e) {
     var form = e.detail.elt;
-    if (!outboxable(form) || !e.detail.xhr || e.detail.xhr.status === 0) return;
+    if (form instanceof HTMLFormElement) form._outboxBusy = false;
+    if (!e.detail.xhr || e.detail.xhr.status === 0) return;
+    document.body.classList.remove("offline");  // an answer came: the connection works
+    if (!outboxable(form)) return;
+    var status = e.detail.xhr.status;
+    if (status >= 500 || status === 429) return;  // kept (htmx:responseError below)
     /* The server answered this form: whatever was waiting for it is replaced by this. */
-    var box = outboxRead();
-    if (outboxId(form) in box) { delete box[outboxId(form)]; outboxWrite(box); }
+    drop(form);
     if (e.detail.successful) {
       delete form.dataset.dirty;
-      if (form.id !== "ballot-form" && form.querySelector(".outbox-note")) note(form, sentText(), true);
-      if (e.detail.xhr.status === 204) {
-        form.querySelectorAll("input[data-idempotency]").forEach(function (el) { el.value = newKey(); });
-      }
+      if (form.id !== "ballot-form" && form.querySelector(".outbox-note")) note(form, sentText(), "sent");
+      if (status === 204) freshKey(form);
     }
   });
+  /* The server could not take it now: keep it and try again. It said no in words (e.g. an
+     edited resend under an old key): say it at the form; a new key lets the member send
+     what is typed now as a new one. */
+  document.addEventListener("htmx:responseError", function (e) {
+    var form = e.detail.elt;
+    if (!outboxable(form)) return;
+    var status = e.detail.xhr.status;
+    if (status >= 500 || status === 429) {
+      keep(form, form._outboxBody);
+      hideError();
+      scheduleRetry();
+      return;
+    }
+    refused(form, status, e.detail.xhr.responseText);
+    hideError();  // said at the form, not twice
+  });
+  function refused(form, status, text) {
+    var message = document.body.getAttribute("data-error-text") || "";
+    var code = "";
+    try {
+      var error = JSON.parse(text).error;
+      message = error.message;
+      code = error.code;
+    } catch (err) { /* keep */ }
+    if (code === "already_sent") freshKey(form);
+    if (form.id === "ballot-form") {
+      var state = document.getElementById("ballot-state");
+      if (state) {
+        var span = document.createElement("span");
+        span.className = "error";
+        span.textContent = message;
+        state.className = "ballot-state not-sent";
+        state.replaceChildren(span);
+      }
+      return;
+    }
+    note(form, message, "error");
+  }
 
   function csrfToken() {
     try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRF-Token"] || ""; } catch (e) { return ""; }
   }
 
+  function parse(html) {
+    var holder = document.createElement("template");
+    holder.innerHTML = (html || "").trim();
+    var fresh = holder.content.firstElementChild;
+    if (fresh) fresh.removeAttribute("hx-swap-oob");
+    return fresh;
+  }
   function swapIn(id, html) {
     var old = document.getElementById(id);
-    if (!old || !html) return;
-    var holder = document.createElement("template");
-    holder.innerHTML = html.trim();
-    var fresh = holder.content.firstElementChild;
-    if (!fresh) return;
-    fresh.removeAttribute("hx-swap-oob");
+    var fresh = parse(html);
+    if (!old || !fresh) return;
     old.replaceWith(fresh);
     if (window.htmx) htmx.process(fresh);
     restoreAll(fresh);
@@ -383,73 +517,132 @@
   function answered(entry, status, text) {
     var form = document.querySelector('form[data-draft="' + entry.form + '"]');
     if (status >= 400) {
-      var message = document.body.getAttribute("data-error-text") || "";
-      try { message = JSON.parse(text).error.message; } catch (err) { /* keep */ }
-      if (!form) { showError(message); return; }  // e.g. voting closed before it got there
-      note(form, "", false);
-      if (form.id === "ballot-form") {
-        var state = document.getElementById("ballot-state");
-        if (state) {
-          var span = document.createElement("span");
-          span.className = "error";
-          span.textContent = message;
-          state.className = "ballot-state not-sent";
-          state.replaceChildren(span);
-        }
-      } else {
-        note(form, message, false);
+      if (!form) {  // e.g. voting closed before it got there
+        var message = document.body.getAttribute("data-error-text") || "";
+        try { message = JSON.parse(text).error.message; } catch (err) { /* keep */ }
+        showError(message);
+        return;
       }
+      note(form, "", "wait");
+      refused(form, status, text);
       return;
     }
     if (!form) return;
     if (form.id === "ballot-form") { delete form.dataset.dirty; swapIn("ballot-state", text); return; }
-    if (form.id === "proposal-form") { swapIn("proposal-form", text); return; }
+    if (form.id === "proposal-form") {
+      /* The member typed since: keep what is typed (and its draft); the answer is said. */
+      if (withoutKey(bodyOf(form)) === withoutKey(entry.body)) {
+        swapIn("proposal-form", text);
+        focusInvalid();
+        return;
+      }
+      var fresh = parse(text);
+      if (fresh && fresh.hasAttribute("data-draft-sent")) {
+        freshKey(form);
+        note(form, sentText(), "sent");
+      } else {
+        var why = fresh && fresh.querySelector("#p-errors");
+        note(form, why ? why.textContent : document.body.getAttribute("data-error-text") || "", "error");
+      }
+      return;
+    }
     /* A comment (204): it is in; clear the box if it still holds what was sent. */
     var sent = new URLSearchParams(entry.body);
     var box = form.querySelector("textarea[name=text]");
     if (box && box.value === sent.get("text")) { form.reset(); clearDraft(form); }
-    form.querySelectorAll("input[data-idempotency]").forEach(function (el) { el.value = newKey(); });
-    note(form, sentText(), true);
+    freshKey(form);
+    note(form, sentText(), "sent");
   }
 
-  function outboxFlush() {
-    if (flushing || !memberId() || !window.fetch) return;
-    var box = outboxRead();
-    var ids = Object.keys(box).filter(function (id) { return box[id].member === memberId(); });
-    if (!ids.length) return;
-    flushing = true;
+  function busy(name) {
+    var form = document.querySelector('form[data-draft="' + name + '"]');
+    return !!form && !!form._outboxBusy;
+  }
+
+  /* One pass over this member's outbox; "done", or "later" (keep it, try again). */
+  function flushPass() {
+    var me = memberId(), tried = {};
     var next = function () {
-      var id = ids.shift();
-      if (id === undefined) { flushing = false; return; }
+      var box = outboxRead();  // read again before each send: it may be gone or newer
+      var id = Object.keys(box).filter(function (k) {
+        return box[k].member === me && !tried[k + "\n" + box[k].body] && !busy(box[k].form);
+      })[0];
+      if (id === undefined) return Promise.resolve("done");
       var entry = box[id];
-      fetch(entry.url, {
-        method: "POST", credentials: "same-origin",
+      tried[id + "\n" + entry.body] = true;
+      /* A resend that hangs is given up after SEND_MS (and tried again later): a tap that
+         waits for it must not wait for ever. */
+      var stop = window.AbortController ? new AbortController() : null;
+      var timer = stop && setTimeout(function () { stop.abort(); }, SEND_MS);
+      var request = fetch(entry.url, {
+        method: "POST", credentials: "same-origin", signal: stop ? stop.signal : undefined,
         headers: { "Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true",
                    "X-CSRF-Token": csrfToken() },
         body: entry.body
       }).then(function (response) {
-        return response.text().then(function (text) {
-          /* Not taken yet (server trouble, a login to renew, too many tries): keep it. */
-          if (response.status >= 500 || response.status === 401 || response.status === 429) {
-            throw new Error("later");
-          }
-          var now = outboxRead();
-          if (now[id] && now[id].body === entry.body) { delete now[id]; outboxWrite(now); }
-          answered(entry, response.status, text);
-          next();
-        });
-      }).catch(function () { flushing = false; showPending(); });
+        return response.text().then(function (text) { return { status: response.status, text: text }; });
+      });
+      request.then(function () { clearTimeout(timer); }, function () { clearTimeout(timer); });
+      var settled = request.then(function () {}, function () {});
+      sending[id] = settled;
+      settled.then(function () { if (sending[id] === settled) delete sending[id]; });
+      return request.then(function (answer) {
+        document.body.classList.remove("offline");
+        /* Not taken yet (server trouble, a login to renew, too many tries): keep it. */
+        if (answer.status >= 500 || answer.status === 401 || answer.status === 429) {
+          return answer.status === 401 ? "login" : "later";
+        }
+        var now = outboxRead();
+        var current = now[id] && now[id].body === entry.body;
+        if (current) { delete now[id]; outboxWrite(now); }
+        /* A newer send for this form is under way or waiting: its answer is the one to show. */
+        if (current || !now[id]) answered(entry, answer.status, answer.text);
+        return next();
+      }, function () { return "later"; });
     };
-    next();
+    return next();
   }
 
+  function outboxFlush() {
+    if (flushing || !window.fetch || !mineWaiting()) return;
+    flushing = true;
+    var locks = navigator.locks;
+    var run = locks && locks.request ? locks.request("puljen-outbox", function () { return flushPass(); })
+      : flushPass();
+    Promise.resolve(run).catch(function () { return "later"; }).then(function (how) {
+      flushing = false;
+      if (how === "done") retry.tries = 0;
+      showPending();
+      if (how === "later" && navigator.onLine !== false) scheduleRetry();
+    });
+  }
+  /* While online and something of this member's waits, try again: 2 s, 4 s, 8 s … at most
+     RETRY_MAX_MS apart (the note says it is tried again by itself). */
+  function scheduleRetry() {
+    if (retry.timer || !mineWaiting()) return;
+    var delay = Math.min(2000 * Math.pow(2, retry.tries), RETRY_MAX_MS) * (0.75 + Math.random() / 4);
+    retry.tries += 1;
+    retry.timer = setTimeout(function () { retry.timer = null; outboxFlush(); }, delay);
+  }
+  window.addEventListener("storage", function (e) { if (e.key === OUTBOX) showPending(); });
+
+  function focusInvalid() {
+    var form = document.getElementById("proposal-form");
+    var bad = form && form.querySelector("[aria-invalid=true]");
+    if (bad) bad.focus();
+  }
+  /* The proposal form came back with its reasons: to the first field to fix. */
+  document.addEventListener("htmx:afterSwap", function (e) {
+    if (e.detail.target && e.detail.target.id === "proposal-form") focusInvalid();
+  });
+
   /* Another page of this member changed their ballot: follow it (the room sends the
-     member's own state to their pages only), unless this page holds an unsent change. */
+     member's own state to their pages only), unless this very page holds an unsent change. */
   document.addEventListener("htmx:oobBeforeSwap", function (e) {
     var target = e.detail.target;
     if (!target || target.id !== "ballot-state") return;
     var form = document.getElementById("ballot-form");
-    if (form && pendingFor(form)) e.detail.shouldSwap = false;  // keep "not sent yet"
+    if (form && pendingHere(form)) e.detail.shouldSwap = false;  // keep "not sent yet"
   });
   document.addEventListener("htmx:oobAfterSwap", function (e) {
     var target = e.detail.target;

@@ -75,6 +75,20 @@ def _already_sent(session: Session, row: type[Sent], actor: Actor, key: str | No
     ).first()
 
 
+def _resent(sent: Sent, same: bool) -> Sent:
+    """The stored one for a true resend; a changed body under the same key is not dropped
+    in silence (the member edited after an answer was lost): it is a Conflict in words."""
+    if not same:
+        raise Conflict(
+            N_(
+                "This was already sent as you first wrote it. Your changes are not sent: "
+                "send again to add them as a new one."
+            ),
+            code="already_sent",
+        )
+    return sent
+
+
 @dataclass(frozen=True)
 class ProposalView:
     proposal: ProposalRow
@@ -302,7 +316,16 @@ def submit_proposal(
         round_, workshop = _locked_round(uow, actor, round_id, Action.SUBMIT_PROPOSAL)
         sent = _already_sent(uow.session, ProposalRow, actor, key)
         if sent is not None:
-            return sent
+            same = _same_proposal(
+                sent,
+                round_.budget_minor,
+                title=title,
+                description=description,
+                amount_minor=amount_minor,
+                how_it_helps=how_it_helps,
+                category=category,
+            )
+            return _resent(sent, same)
         phase = Phase(round_.phase)
         require_phase(
             phase, phase.accepts_proposals, N_("Proposals can only be made while proposing.")
@@ -342,6 +365,25 @@ def submit_proposal(
     return proposal
 
 
+def _same_proposal(sent: ProposalRow, budget_minor: int, **fields: Any) -> bool:
+    """Whether ``fields``, cleaned as a new proposal would be, are what ``sent`` holds."""
+    try:
+        draft = validate_proposal(**fields, budget_minor=max(budget_minor, sent.amount_minor))
+    except InvalidInput:
+        return False  # the stored one was valid: this body is not it
+    return (
+        draft.title,
+        draft.description,
+        draft.amount_minor,
+        draft.how_it_helps,
+        draft.category.value,
+    ) == (sent.title, sent.description, sent.amount_minor, sent.how_it_helps, sent.category)
+
+
+def _clean_comment(text: str) -> str:
+    return require_text("text", text, maximum=COMMENT_MAX)
+
+
 def add_comment(
     services: Services, actor: Actor, proposal_id: str, *, text: str, idempotency_key: str = ""
 ) -> CommentRow:
@@ -354,7 +396,7 @@ def add_comment(
         round_, workshop = _locked_round(uow, actor, proposal.round_id, Action.ADD_COMMENT)
         sent_comment = _already_sent(uow.session, CommentRow, actor, key)
         if sent_comment is not None:
-            return sent_comment
+            return _resent(sent_comment, _clean_comment(text) == sent_comment.text)
         phase = Phase(round_.phase)
         require_phase(
             phase,
@@ -365,7 +407,7 @@ def add_comment(
             proposal_id=proposal.id,
             member_id=actor.member_id,
             user_id=actor.user_id,
-            text=require_text("text", text, maximum=COMMENT_MAX),
+            text=_clean_comment(text),
             idempotency_key=key if actor.member_id else None,
         )
         uow.session.add(comment)

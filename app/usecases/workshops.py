@@ -236,8 +236,10 @@ class Known:
 
 def device_members(services: Services, device: str, code: str = "") -> list[Known]:
     """Whom the join page of the workshop with ``code`` offers this phone to continue as: its
-    members there (not removed), newest first. The device hash is keyed per workshop, so
-    without a code there is nothing to find (by design: see ``device_hash``)."""
+    members there (not removed, and not left: after an explicit Leave a shared phone must
+    not offer the next person one tap into that member; typing the same name still brings
+    them back), newest first. The device hash is keyed per workshop, so without a code
+    there is nothing to find (by design: see ``device_hash``)."""
     if not device or not code:
         return []
     try:
@@ -259,6 +261,7 @@ def device_members(services: Services, device: str, code: str = "") -> list[Know
         .where(
             MemberRow.device_hash == mine,
             col(MemberRow.removed_at).is_(None),
+            col(MemberRow.left_at).is_(None),
             col(WorkshopRow.closed_at).is_(None),
         )
         .order_by(col(MemberRow.joined_at).desc())

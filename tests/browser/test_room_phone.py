@@ -141,6 +141,7 @@ def test_leave_asks_first_and_the_same_phone_comes_back(
     expect(
         phone.get_by_role("button", name=text(lang, "Continue as %(name)s", name="Emil"))
     ).to_have_count(0)
+    expect(phone.locator(".known")).to_have_count(0)
     phone.fill("#code", setup["code"])
     phone.fill("#name", "Emil")
     phone.locator("#join-form button[type=submit]").click()
@@ -394,3 +395,252 @@ def test_a_closed_rounds_count_does_not_change_when_someone_joins_later(
     assert _round_figures(server, setup) == (1, 2)
     for page in (later, console, phone):
         page.context.close()
+
+
+# Review of the outbox and drafts: a shared phone, order, other tabs, edits, retries --------
+
+UNSENT = "Not sent yet. It is sent by itself when you are back online."
+RETRY = "Not sent yet. It is tried again by itself in a moment."
+VOTED = "Your vote is in. You can change it until voting ends."
+
+
+def _token(page: Page) -> str:
+    return next(c["value"] for c in page.context.cookies() if c["name"] == "puljen_member")
+
+
+def _my_ballot(server: Server, page: Page, setup: dict[str, Any]) -> Any:
+    return server.call("GET", f"/api/v1/rounds/{setup['round_id']}", _token(page))["my_ballot"]
+
+
+def _storage(page: Page) -> dict[str, str]:
+    found: dict[str, str] = page.evaluate(
+        "() => Object.fromEntries(Object.keys(localStorage).map(k => [k, localStorage[k]]))"
+    )
+    return found
+
+
+@pytest.mark.parametrize(("lang", "viewport"), [("da", PHONE), ("en", SMALL)])
+def test_a_shared_phone_gives_the_next_person_nothing_of_the_last(
+    browser: Browser, server: Server, lang: str, viewport: dict[str, int]
+) -> None:
+    """Emil's ticks and half-typed words are his: after his login ends, Sara joining on the
+    same phone starts empty; after Leave, nothing of his waits on the phone, and the join
+    page offers no one-tap way back in as him (typing his name still brings him back)."""
+    setup = api_round(server, 10_000_00, title="R", method="approval")
+    to_phase(server, setup, "proposing")
+    proposal = _proposals(server, setup, "Kørekort")[0]
+    to_phase(server, setup, "discussing", "voting")
+    phone = open_page(browser, viewport, LOCALES[lang])
+    join(phone, server, setup["code"], "Emil")
+    emil = phone.locator("#main").get_attribute("data-member")
+    phone.locator(f"label[for='a-{proposal}']").click()  # a draft: ticked, not sent
+    phone.context.clear_cookies(name="puljen_member")  # his login ends; the phone is passed on
+    phone.goto(f"{server.base}/j/{setup['code']}")
+    phone.fill("#name", "Sara")
+    phone.locator("#join-form button[type=submit]").click()
+    phone.wait_for_url(re.compile(r".*/m$"))
+    sara = phone.locator("#main").get_attribute("data-member")
+    assert sara and sara != emil
+    expect(phone.locator(f"#a-{proposal}")).not_to_be_checked()  # not Emil's tick
+    expect(phone.locator("#picked")).to_have_text("0")
+    assert f"puljen:draft:{emil}:ballot-{setup['round_id']}" in _storage(phone)  # still his
+    # Sara ticks and votes offline; the server stays out of reach; she leaves.
+    phone.locator(f"label[for='a-{proposal}']").click()
+    phone.context.set_offline(True)
+    phone.get_by_role("button", name=text(lang, "Send my vote")).click()
+    expect(phone.locator("#ballot-state")).to_have_text(text(lang, UNSENT))
+    phone.route(re.compile(r".*/ballot$"), lambda route: route.abort("connectionrefused"))
+    phone.context.set_offline(False)
+    assert f'"member":"{sara}"' in (_storage(phone).get("puljen:outbox") or "")
+    phone.locator("#leave").click()
+    expect(phone.get_by_role("heading", name=text(lang, "Leave the workshop?"))).to_be_visible()
+    shot(phone, f"phone-leave-wording-{lang}-{viewport['width']}")
+    phone.get_by_role("button", name=text(lang, "Yes, leave")).click()
+    expect(phone).to_have_url(re.compile(r".*/j$"))
+    left = _storage(phone)
+    assert not [k for k in left if k.startswith(f"puljen:draft:{sara}:")]  # her drafts went
+    assert sara not in (left.get("puljen:outbox") or "")  # and her unsent vote
+    assert f"puljen:draft:{emil}:ballot-{setup['round_id']}" in left  # not Emil's
+    phone.goto(f"{server.base}/j/{setup['code']}")  # Emil's login ended: he is offered;
+    offer = text(lang, "Continue as %(name)s", name="Emil")  # Sara left: she is not
+    expect(phone.get_by_role("button", name=offer)).to_be_visible()
+    expect(phone.locator(".known")).not_to_contain_text("Sara")
+    shot(phone, f"phone-join-after-leave-{lang}-{viewport['width']}")
+    assert not phone.js_errors  # type: ignore[attr-defined]
+    phone.context.close()
+
+
+def test_a_newer_vote_is_never_overwritten_by_an_older_resend(
+    browser: Browser, server: Server
+) -> None:
+    setup = api_round(server, 10_000_00, title="R", method="approval")
+    to_phase(server, setup, "proposing")
+    first, second = _proposals(server, setup, "Kørekort", "Laptop")
+    to_phase(server, setup, "discussing", "voting")
+    phone = open_page(browser, PHONE)
+    join(phone, server, setup["code"], "Emil")
+    phone.locator(f"label[for='a-{first}']").click()
+    phone.context.set_offline(True)
+    send = phone.get_by_role("button", name=text("da", "Send my vote"))
+    send.click()
+    expect(phone.locator("#ballot-state")).to_have_text(text("da", UNSENT))
+    held: list[Any] = []
+    bodies: list[str] = []
+
+    def hold_the_first(route: Any) -> None:
+        bodies.append(route.request.post_data or "")
+        if not held:
+            held.append(route)  # the resend of the old vote is slow …
+        else:
+            route.continue_()
+
+    phone.route(re.compile(r".*/ballot$"), hold_the_first)
+    phone.context.set_offline(False)
+    phone.wait_for_timeout(800)
+    assert len(held) == 1 and first in bodies[0]
+    # … and meanwhile Emil changes his mind and sends again.
+    phone.locator(f"label[for='a-{first}']").click()
+    phone.locator(f"label[for='a-{second}']").click()
+    send.click()
+    phone.wait_for_timeout(800)
+    held[0].continue_()  # the old one arrives now; the new one must come after it
+    expect(phone.locator("#ballot-state")).to_contain_text(text("da", VOTED))
+    phone.wait_for_timeout(1500)
+    assert _my_ballot(server, phone, setup) == {"approvals": [second]}
+    assert [first in b for b in bodies] == [True, False]
+    expect(phone.locator(f"#a-{second}")).to_be_checked()
+    expect(phone.locator(f"#a-{first}")).not_to_be_checked()
+    assert phone.evaluate("localStorage.getItem('puljen:outbox')") in (None, "{}")
+    assert not phone.js_errors  # type: ignore[attr-defined]
+    phone.context.close()
+
+
+def test_another_tab_follows_the_stream_while_one_tab_holds_its_unsent_vote(
+    browser: Browser, server: Server
+) -> None:
+    setup = api_round(server, 10_000_00, title="R", method="approval")
+    to_phase(server, setup, "proposing")
+    first, second = _proposals(server, setup, "Kørekort", "Laptop")
+    to_phase(server, setup, "discussing", "voting")
+    tab = open_page(browser, PHONE)
+    join(tab, server, setup["code"], "Emil")
+    other = tab.context.new_page()
+    other.goto(f"{server.base}/m")
+    expect(other.locator("#ballot-state")).to_have_text(text("da", "You have not voted yet."))
+    tab.route(re.compile(r".*/ballot$"), lambda route: route.abort("connectionreset"))
+    tab.locator(f"label[for='a-{first}']").click()
+    tab.get_by_role("button", name=text("da", "Send my vote")).click()
+    expect(tab.locator("#ballot-state")).to_have_text(text("da", RETRY))  # online: it retries
+    # Emil's vote reaches the server another way (here: the API with his login).
+    server.call(
+        "PUT",
+        f"/api/v1/rounds/{setup['round_id']}/ballot",
+        _token(tab),
+        json={"approvals": [second]},
+    )
+    expect(other.locator("#ballot-state")).to_contain_text(text("da", VOTED))
+    expect(other.locator(f"#a-{second}")).to_be_checked()
+    expect(tab.locator("#ballot-state")).to_have_text(text("da", RETRY))  # its own, kept
+    shot(other, "phone-other-tab-follows-da-375")
+    tab.context.close()
+
+
+def test_an_edited_resend_after_a_lost_answer_is_said_at_the_form_not_dropped(
+    browser: Browser, server: Server
+) -> None:
+    setup = api_round(server, 10_000_00, title="R", method="approval")
+    to_phase(server, setup, "proposing")
+    phone = open_page(browser, PHONE)
+    join(phone, server, setup["code"], "Emil")
+    lost = {"first": True}
+
+    def lose_answer(route: Any) -> None:
+        if lost["first"]:
+            lost["first"] = False
+            route.fetch()  # the server stores it …
+            route.abort("connectionreset")  # … and the phone never hears back
+        else:
+            route.continue_()
+
+    phone.route(re.compile(r".*/proposals$"), lose_answer)
+    phone.fill("#p-title", "Laptop")
+    phone.fill("#p-amount", "3000")
+    phone.fill("#p-how", "Til skolearbejde.")
+    phone.select_option("#p-category", "equipment")
+    send = phone.get_by_role("button", name=text("da", "Send proposal"))
+    send.click()
+    expect(phone.locator("#proposal-form .outbox-note")).to_have_text(text("da", RETRY))
+    phone.fill("#p-title", "Laptop med skærm")  # Emil edits, and sends again at once
+    send.click()
+    said = text(
+        "da",
+        "This was already sent as you first wrote it. Your changes are not sent: send again "
+        "to add them as a new one.",
+    )
+    expect(phone.locator("#proposal-form .outbox-note")).to_have_text(said)
+    expect(phone.locator("#p-title")).to_have_value("Laptop med skærm")  # nothing lost
+    shot(phone, "phone-proposal-edited-resend-da-375")
+    send.click()  # a new key: the edit is a proposal of its own
+    expect(phone.locator("#proposal-form .notice")).to_be_visible()
+    view = server.call("GET", f"/api/v1/rounds/{setup['round_id']}", setup["fac"])
+    assert sorted(p["title"] for p in view["proposals"]) == ["Laptop", "Laptop med skærm"]
+    phone.context.close()
+
+
+def test_a_late_resend_keeps_what_was_typed_since(browser: Browser, server: Server) -> None:
+    setup = api_round(server, 10_000_00, title="R", method="approval")
+    to_phase(server, setup, "proposing")
+    phone = open_page(browser, PHONE)
+    join(phone, server, setup["code"], "Emil")
+    phone.fill("#p-title", "Kørekort")
+    phone.fill("#p-amount", "2500")
+    phone.fill("#p-how", "Så kan jeg køre til et job.")
+    phone.select_option("#p-category", "licence")
+    phone.context.set_offline(True)
+    phone.get_by_role("button", name=text("da", "Send proposal")).click()
+    expect(phone.locator("#proposal-form .outbox-note")).to_have_text(text("da", UNSENT))
+    phone.fill("#p-description", "Og lidt mere om det.")  # typed after the failed send
+    phone.context.set_offline(False)
+    expect(phone.locator("#proposal-list")).to_contain_text("Kørekort")
+    expect(phone.locator("#proposal-form .outbox-note")).to_have_text(text("da", "Sent."))
+    expect(phone.locator("#p-description")).to_have_value("Og lidt mere om det.")
+    phone.reload()  # the draft is kept too
+    expect(phone.locator("#p-description")).to_have_value("Og lidt mere om det.")
+    view = server.call("GET", f"/api/v1/rounds/{setup['round_id']}", setup["fac"])
+    assert [p["title"] for p in view["proposals"]] == ["Kørekort"]
+    # The form comes back with its reasons: the first field to fix has the focus.
+    phone.fill("#p-title", "")
+    phone.get_by_role("button", name=text("da", "Send proposal")).click()
+    expect(phone.locator("#p-errors")).to_be_visible()
+    assert phone.evaluate("document.activeElement.id") == "p-title"
+    assert not phone.js_errors  # type: ignore[attr-defined]
+    phone.context.close()
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_a_vote_the_server_could_not_take_is_tried_again_while_online(
+    browser: Browser, server: Server, lang: str
+) -> None:
+    setup = api_round(server, 10_000_00, title="R", method="approval")
+    to_phase(server, setup, "proposing")
+    proposal = _proposals(server, setup, "Kørekort")[0]
+    to_phase(server, setup, "discussing", "voting")
+    phone = open_page(browser, PHONE, LOCALES[lang])
+    join(phone, server, setup["code"], "Emil")
+    troubles = {"left": 2}
+
+    def busy_server(route: Any) -> None:
+        if troubles["left"]:
+            troubles["left"] -= 1
+            route.fulfill(status=503, body="")
+        else:
+            route.continue_()
+
+    phone.route(re.compile(r".*/ballot$"), busy_server)
+    phone.locator(f"label[for='a-{proposal}']").click()
+    phone.get_by_role("button", name=text(lang, "Send my vote")).click()
+    expect(phone.locator("#ballot-state")).to_have_text(text(lang, RETRY))
+    shot(phone, f"phone-vote-retrying-{lang}-375")
+    expect(phone.locator("#ballot-state")).to_contain_text(text(lang, VOTED), timeout=15000)
+    assert troubles["left"] == 0 and _my_ballot(server, phone, setup) == {"approvals": [proposal]}
+    phone.context.close()
