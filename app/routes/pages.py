@@ -80,7 +80,14 @@ def join(
     page = page_of(request)
     device = device_of(request) or secrets.token_urlsafe(32)
     try:
-        joined = workshops.join_workshop(services, code=code, name=name, device=device)
+        signed_in = optional(member_actor, services, request)
+        joined = workshops.join_workshop(
+            services,
+            code=code,
+            name=name,
+            device=device,
+            signed_in=signed_in.member_id if signed_in else None,
+        )
     except DeliberationError as error:
         html = render_blocks(
             "join.html",

@@ -148,15 +148,18 @@ def _open_workshop(session: Session, code: str) -> WorkshopRow:
     return lock_workshop(session, found.id)
 
 
-def join_workshop(services: Services, *, code: str, name: str, device: str = "") -> Joined:
+def join_workshop(
+    services: Services, *, code: str, name: str, device: str = "", signed_in: str | None = None
+) -> Joined:
     """A young person joins with the code on the screen and a display name: nothing else.
 
     ``device`` is the phone's random device cookie. The same phone typing a name it already
     joined with (this workshop, not removed) is that member again, with a new login: after
-    Back, an expired login or leaving, never a second member whose ballot counts twice. A
-    phone whose member is still here cannot join as someone else (a second tab, a stale
-    form): it is told who it is in as. Another phone typing the name of a present member is
-    told the name is taken; the name of a member who left is free.
+    Back, an expired login or leaving, never a second member whose ballot counts twice.
+    ``signed_in`` is the member this browser is still logged in as: if they are in this
+    workshop, a second tab or a stale join form (whatever name it types) is that member
+    again, not a second one. Another phone typing the name of a present member is told the
+    name is taken; the name of a member who left is free.
     """
     clean_code = normalise_code(code)
     clean_name = require_text("name", name, maximum=NAME_MAX)
@@ -175,18 +178,16 @@ def join_workshop(services: Services, *, code: str, name: str, device: str = "")
                 )
                 .order_by(col(MemberRow.joined_at).desc())
             ).all()
-            here = next((m for m in known if m.left_at is None), None)
-            if here is not None and here.name.casefold() != clean_name.casefold():
-                raise Conflict(
-                    N_(
-                        "This phone is already in the workshop as {name}. Continue as "
-                        "{name}, or leave first to join with another name."
-                    ),
-                    code="device_in_workshop",
-                    field="name",
-                    params={"name": here.name},
-                )
             own = next((m for m in known if m.name.casefold() == clean_name.casefold()), None)
+        if signed_in is not None:
+            current = session.get(MemberRow, signed_in)
+            if (
+                current is not None
+                and current.workshop_id == workshop.id
+                and current.removed_at is None
+                and current.left_at is None
+            ):
+                own = current  # this browser is in here already: never a second member
         others = session.exec(
             select(MemberRow.name).where(
                 MemberRow.workshop_id == workshop.id,
