@@ -226,7 +226,7 @@ def test_a_vote_tapped_offline_is_kept_and_sent_once_when_back(
     expect(state).to_contain_text(
         text(lang, "Your vote is in. You can change it until voting ends.")
     )
-    assert state.evaluate("e => getComputedStyle(e).color") == OK_GREEN
+    expect(state).to_have_css("color", OK_GREEN)  # retried: the state is swapped in live
     phone.wait_for_timeout(1500)  # a reconnect, an online event: still only once
     assert len(posts) == 2  # the failed one offline, then exactly one resend
     assert _round_figures(server, setup)[0] == 1
