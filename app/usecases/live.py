@@ -27,7 +27,14 @@ from app.tables import (
 
 from . import ledger
 from .facilitation import FOCUS_JOIN_CODE
-from .queries import CommentView, ballot_count, comments_of, own_ballot, proposals_of
+from .queries import (
+    CommentView,
+    comments_of,
+    is_present,
+    own_ballot,
+    proposals_of,
+    round_figures,
+)
 from .tally import live_result
 from .unit import Services
 
@@ -180,6 +187,7 @@ def _snapshot(session: Session, workshop_id: str) -> Snapshot:
     names = {m.id: m.name for m in all_members}
     proposals: list[ProposalCard] = []
     ballots = 0
+    eligible_at_close: int | None = None
     result = live = None
     fates: dict[str, DecisionRow] = {}
     if current is not None:
@@ -187,7 +195,7 @@ def _snapshot(session: Session, workshop_id: str) -> Snapshot:
         by_proposal = comments_of(session, [p.id for p in rows], names)
         proposals = [_card(p, names, by_proposal.get(p.id, [])) for p in rows]
         result = session.get(ResultRow, current.id)
-        ballots = result.voters if result is not None else ballot_count(session, current.id)
+        ballots, eligible_at_close = round_figures(session, current.id, result)
         live = live_result(session, current, group.id, rows) if result is None else None
         if result is not None:
             fates = {
@@ -206,12 +214,12 @@ def _snapshot(session: Session, workshop_id: str) -> Snapshot:
         rounds=rounds,
         round=current,
         proposals=proposals,
-        members=[m for m in all_members if m.removed_at is None and m.left_at is None],
+        members=[m for m in all_members if is_present(m)],
         ballots=ballots,
         result=result,
         live_result=live,
         fates=fates,
-        eligible_at_close=result.eligible if result is not None else None,
+        eligible_at_close=eligible_at_close,
         earlier=[e for e in earlier if e is not None],
     )
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func
 from sqlmodel import Session, col, select
 
-from app.tables import BallotRow, CommentRow, MemberRow, ProposalRow
+from app.tables import BallotRow, CommentRow, MemberRow, ProposalRow, ResultRow
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,23 @@ def comments_of(
             )
         )
     return by_proposal
+
+
+def is_present(member: MemberRow) -> bool:
+    """``present()`` for a member already read."""
+    return member.removed_at is None and member.left_at is None
+
+
+def round_figures(
+    session: Session, round_id: str, result: ResultRow | None
+) -> tuple[int, int | None]:
+    """The N and M of "N of M have voted". A closed round answers what was counted at its
+    close, so someone joining or leaving later changes nothing (M is None for a round closed
+    before M was kept: then the present members count); an open one counts N now (M: the
+    present members, which the caller has)."""
+    if result is not None:
+        return result.voters, result.eligible
+    return ballot_count(session, round_id), None
 
 
 def ballot_count(session: Session, round_id: str) -> int:

@@ -45,7 +45,15 @@ from app.tables import (
 from . import ledger
 from .decisions import open_decisions
 from .facilitation import end_phase_focus
-from .queries import CommentView, ballot_count, comments_of, member_names, own_ballot, proposals_of
+from .queries import (
+    CommentView,
+    ballot_count,
+    comments_of,
+    member_names,
+    own_ballot,
+    proposals_of,
+    round_figures,
+)
 from .tally import counted_ballots, live_result, tally
 from .unit import Services, UnitOfWork, lock_workshop, unit_of_work
 from .workshops import active_member_count
@@ -278,6 +286,7 @@ def get_round(services: Services, actor: Actor, round_id: str) -> RoundView:
         comments = comments_of(session, [p.id for p in proposals], names)
         own = own_ballot(session, round_.id, actor.member_id) if actor.member_id else None
         result = session.get(ResultRow, round_.id)
+        ballots, frozen = round_figures(session, round_.id, result)
         return RoundView(
             round=round_,
             proposals=[
@@ -288,11 +297,8 @@ def get_round(services: Services, actor: Actor, round_id: str) -> RoundView:
                 )
                 for p in proposals
             ],
-            # a closed round answers the figures counted at its close
-            members=result.eligible
-            if result is not None and result.eligible is not None
-            else active_member_count(session, workshop.id),
-            ballots=result.voters if result is not None else ballot_count(session, round_.id),
+            members=frozen if frozen is not None else active_member_count(session, workshop.id),
+            ballots=ballots,
             own_ballot=own,
         )
 
