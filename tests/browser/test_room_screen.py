@@ -255,7 +255,8 @@ def test_spotlight_and_timer_belong_to_a_phase_on_console_screen_and_phones(
     toggles.nth(1).click()
     expect(toggles.nth(1)).to_have_attribute("aria-pressed", "true")
     expect(toggles.nth(0)).to_have_attribute("aria-pressed", "false")
-    expect(toggles.nth(1)).to_have_text(focus)
+    expect(toggles.nth(1)).to_contain_text(focus)  # and, for a screen reader, which proposal
+    expect(toggles.nth(1).locator(".sr-only")).to_contain_text("(2)")
     expect(screen.locator(".spotlight h2")).to_contain_text("(2)")
     console.get_by_role("button", name="2 min").click()
     expect(screen.locator(".timer")).to_have_text(re.compile(r"^[12]:\d\d$"))
