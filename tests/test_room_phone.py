@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from app.db import alembic_config, upgrade
 from app.deliberation.errors import Conflict, InvalidInput, NotAuthenticated
+from app.deliberation.permissions import Actor
 from app.tables import CommentRow, MemberRow, ProposalRow
 from app.usecases import accounts, rounds, workshops
 from app.usecases.live import load_snapshot
@@ -149,18 +150,25 @@ def test_leaving_in_the_browser_asks_first(api: Api) -> None:
 # 3. A resend of a proposal or comment whose answer was lost is not stored twice ------------
 
 
-def test_a_resent_proposal_or_comment_is_stored_once(api: Api) -> None:
+LICENCE: dict[str, Any] = {
+    "title": "Kørekort",
+    "description": "",
+    "amount_minor": 1_000_00,
+    "how_it_helps": "Jeg kan køre til job.",
+    "category": "licence",
+}
+
+
+def _proposing_as_emil(api: Api) -> tuple[dict[str, Any], str, Actor, dict[str, Any]]:
+    """A round open for proposals, Emil in it (his token and actor), his proposal's fields."""
     s = _workshop(api)
     token = api.join(s["code"], "Emil")
-    actor = accounts.authenticate(api.services, token)
     api.phase(s["fac"], s["round_id"], "proposing")
-    fields: dict[str, Any] = {
-        "title": "Kørekort",
-        "description": "",
-        "amount_minor": 1_000_00,
-        "how_it_helps": "Jeg kan køre til job.",
-        "category": "licence",
-    }
+    return s, token, accounts.authenticate(api.services, token), dict(LICENCE)
+
+
+def test_a_resent_proposal_or_comment_is_stored_once(api: Api) -> None:
+    s, token, actor, fields = _proposing_as_emil(api)
 
     def propose(key: str) -> ProposalRow:
         return rounds.submit_proposal(
@@ -387,17 +395,7 @@ def test_the_join_page_after_leave_does_not_offer_the_member(api: Api) -> None:
 
 
 def test_an_edited_resend_under_the_same_key_is_a_conflict_in_words(api: Api) -> None:
-    s = _workshop(api)
-    token = api.join(s["code"], "Emil")
-    actor = accounts.authenticate(api.services, token)
-    api.phase(s["fac"], s["round_id"], "proposing")
-    fields: dict[str, Any] = {
-        "title": "Kørekort",
-        "description": "",
-        "amount_minor": 1_000_00,
-        "how_it_helps": "Jeg kan køre til job.",
-        "category": "licence",
-    }
+    s, token, actor, fields = _proposing_as_emil(api)
     key = "k" * 20
     one = rounds.submit_proposal(api.services, actor, s["round_id"], **fields, idempotency_key=key)
     spaced = {**fields, "title": " Kørekort "}  # the same, as it would be stored

@@ -269,16 +269,9 @@ def test_a_proposal_sent_offline_arrives_once(browser: Browser, server: Server) 
     phone.context.close()
 
 
-def test_a_proposal_whose_answer_was_lost_is_not_stored_twice(
-    browser: Browser, server: Server
-) -> None:
-    """The request reaches the server, the answer never comes back: the page keeps it and
-    sends it again when the connection returns; the key makes the server answer the one it
-    has."""
-    setup = api_round(server, 10_000_00, title="R", method="approval")
-    to_phase(server, setup, "proposing")
-    phone = open_page(browser, PHONE)
-    join(phone, server, setup["code"], "Emil")
+def _lose_the_first_answer(phone: Page) -> None:
+    """The first proposal sent reaches the server, which stores it, but its answer never
+    comes back to the phone; a laptop proposal is typed in, ready to send."""
     lost = {"first": True}
 
     def lose_answer(route: Any) -> None:
@@ -294,6 +287,19 @@ def test_a_proposal_whose_answer_was_lost_is_not_stored_twice(
     phone.fill("#p-amount", "3000")
     phone.fill("#p-how", "Til skolearbejde.")
     phone.select_option("#p-category", "equipment")
+
+
+def test_a_proposal_whose_answer_was_lost_is_not_stored_twice(
+    browser: Browser, server: Server
+) -> None:
+    """The request reaches the server, the answer never comes back: the page keeps it and
+    sends it again when the connection returns; the key makes the server answer the one it
+    has."""
+    setup = api_round(server, 10_000_00, title="R", method="approval")
+    to_phase(server, setup, "proposing")
+    phone = open_page(browser, PHONE)
+    join(phone, server, setup["code"], "Emil")
+    _lose_the_first_answer(phone)
     phone.get_by_role("button", name=text("da", "Send proposal")).click()
     expect(phone.locator("#proposal-form .outbox-note")).to_be_visible()
     phone.evaluate("window.dispatchEvent(new Event('online'))")  # the connection is back
@@ -552,21 +558,7 @@ def test_an_edited_resend_after_a_lost_answer_is_said_at_the_form_not_dropped(
     to_phase(server, setup, "proposing")
     phone = open_page(browser, PHONE)
     join(phone, server, setup["code"], "Emil")
-    lost = {"first": True}
-
-    def lose_answer(route: Any) -> None:
-        if lost["first"]:
-            lost["first"] = False
-            route.fetch()  # the server stores it …
-            route.abort("connectionreset")  # … and the phone never hears back
-        else:
-            route.continue_()
-
-    phone.route(re.compile(r".*/proposals$"), lose_answer)
-    phone.fill("#p-title", "Laptop")
-    phone.fill("#p-amount", "3000")
-    phone.fill("#p-how", "Til skolearbejde.")
-    phone.select_option("#p-category", "equipment")
+    _lose_the_first_answer(phone)
     send = phone.get_by_role("button", name=text("da", "Send proposal"))
     send.click()
     expect(phone.locator("#proposal-form .outbox-note")).to_have_text(text("da", RETRY))
