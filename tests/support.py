@@ -85,3 +85,15 @@ class Server:
             f"ws://127.0.0.1:{self.port}/ws/workshops/{workshop_id}/events?{query}",
             open_timeout=10,
         )
+
+
+# An organisation, a group and a workshop as rows, for tests that fill an old schema before
+# upgrading it (":now" is bound by the caller).
+OLD_WORKSHOP_ROWS = (
+    "INSERT INTO organisation (id, name, created_at) VALUES ('o', 'Aarhus', :now)",
+    "INSERT INTO pot_group (id, organisation_id, name, currency, created_at)"
+    " VALUES ('g', 'o', 'Holdet', 'DKK', :now)",
+    "INSERT INTO workshop (id, group_id, organisation_id, title, code, screen_token,"
+    " language, event_seq, created_at) VALUES ('w', 'g', 'o', 'W', 'ABCDEF', 't', 'da',"
+    " 0, :now)",
+)

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from alembic import command
 
 from app.db import alembic_config, upgrade
+from tests.support import OLD_WORKSHOP_ROWS
 
 
 def test_rounds_closed_before_decisions_get_their_decisions_on_upgrade(tmp_path: Path) -> None:
@@ -18,12 +19,7 @@ def test_rounds_closed_before_decisions_get_their_decisions_on_upgrade(tmp_path:
     now = "2026-03-01 10:00:00.000000"
     with engine.begin() as db:
         for sql in (
-            "INSERT INTO organisation (id, name, created_at) VALUES ('o', 'Aarhus', :now)",
-            "INSERT INTO pot_group (id, organisation_id, name, currency, created_at)"
-            " VALUES ('g', 'o', 'Holdet', 'DKK', :now)",
-            "INSERT INTO workshop (id, group_id, organisation_id, title, code, screen_token,"
-            " language, event_seq, created_at) VALUES ('w', 'g', 'o', 'W', 'ABCDEF', 't', 'da',"
-            " 0, :now)",
+            *OLD_WORKSHOP_ROWS,
             "INSERT INTO round (id, workshop_id, title, method, params, budget_minor, phase,"
             " show_live, created_at) VALUES ('r', 'w', 'R', 'approval', '{}', 500000, 'closed',"
             " 0, :now)",

@@ -21,6 +21,7 @@ from app.usecases import accounts, rounds, workshops
 from app.usecases.live import load_snapshot
 from app.usecases.unit import Services
 from tests.conftest import Api
+from tests.support import OLD_WORKSHOP_ROWS
 
 PHONE_A = "a" * 43
 PHONE_B = "b" * 43
@@ -79,16 +80,22 @@ def test_the_join_page_knows_the_phone(api: Api) -> None:
 # 2. Leaving: no longer counted, name free, the same phone comes back as the same member ----
 
 
-def test_a_member_who_left_is_not_counted_and_comes_back_as_themselves(api: Api) -> None:
+def _emil_voted_beside_sara(api: Api) -> tuple[dict[str, Any], workshops.Joined, str, str]:
+    """Emil (on phone A) and Sara in a round in voting; Emil has voted for Sara's proposal."""
     s = _workshop(api)
-    services = api.services
-    emil = workshops.join_workshop(services, code=s["code"], name="Emil", device=PHONE_A)
+    emil = workshops.join_workshop(api.services, code=s["code"], name="Emil", device=PHONE_A)
     sara = api.join(s["code"], "Sara")
     api.phase(s["fac"], s["round_id"], "proposing")
     proposal = api.propose(sara, s["round_id"], "Kørekort", 1_000_00)
     api.phase(s["fac"], s["round_id"], "discussing")
     api.phase(s["fac"], s["round_id"], "voting")
     api.vote(emil.token, s["round_id"], [proposal])
+    return s, emil, sara, proposal
+
+
+def test_a_member_who_left_is_not_counted_and_comes_back_as_themselves(api: Api) -> None:
+    s, emil, sara, proposal = _emil_voted_beside_sara(api)
+    services = api.services
     api.vote(sara, s["round_id"], [])
     snap = load_snapshot(services, s["workshop"]["id"])
     assert (snap.ballots, snap.eligible) == (2, 2)
@@ -108,15 +115,8 @@ def test_a_member_who_left_is_not_counted_and_comes_back_as_themselves(api: Api)
 
 
 def test_the_name_of_a_member_who_left_is_free_and_the_tally_agrees(api: Api) -> None:
-    s = _workshop(api)
+    s, emil, sara, proposal = _emil_voted_beside_sara(api)
     services = api.services
-    emil = workshops.join_workshop(services, code=s["code"], name="Emil", device=PHONE_A)
-    sara = api.join(s["code"], "Sara")
-    api.phase(s["fac"], s["round_id"], "proposing")
-    proposal = api.propose(sara, s["round_id"], "Kørekort", 1_000_00)
-    api.phase(s["fac"], s["round_id"], "discussing")
-    api.phase(s["fac"], s["round_id"], "voting")
-    api.vote(emil.token, s["round_id"], [proposal])
     workshops.leave_workshop(services, accounts.authenticate(services, emil.token))
     other = workshops.join_workshop(services, code=s["code"], name="Emil", device=PHONE_B)
     assert other.member.id != emil.member.id  # the name did not block
@@ -293,12 +293,7 @@ def test_migration_0008_upgrades_a_database_with_members_and_results(tmp_path: P
     now = "2026-03-01 10:00:00.000000"
     with engine.begin() as db:
         for sql in (
-            "INSERT INTO organisation (id, name, created_at) VALUES ('o', 'Aarhus', :now)",
-            "INSERT INTO pot_group (id, organisation_id, name, currency, created_at)"
-            " VALUES ('g', 'o', 'Holdet', 'DKK', :now)",
-            "INSERT INTO workshop (id, group_id, organisation_id, title, code, screen_token,"
-            " language, event_seq, created_at) VALUES ('w', 'g', 'o', 'W', 'ABCDEF', 't', 'da',"
-            " 0, :now)",
+            *OLD_WORKSHOP_ROWS,
             "INSERT INTO member (id, workshop_id, name, joined_at) VALUES ('m', 'w', 'Emil', :now)",
             "INSERT INTO round (id, workshop_id, title, method, params, budget_minor, phase,"
             " show_live, created_at) VALUES ('r', 'w', 'R', 'approval', '{}', 500000, 'closed',"

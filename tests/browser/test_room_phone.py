@@ -53,6 +53,26 @@ def _proposals(server: Server, setup: dict[str, Any], *titles: str) -> list[str]
     return ids
 
 
+def _round_with(
+    server: Server, *titles: str, to: tuple[str, ...]
+) -> tuple[dict[str, Any], list[str]]:
+    """A round with ``titles`` proposed, moved on through the phases ``to``."""
+    setup = api_round(server, 10_000_00, title="R", method="approval")
+    to_phase(server, setup, "proposing")
+    ids = _proposals(server, setup, *titles)
+    to_phase(server, setup, *to)
+    return setup, ids
+
+
+def _emil(
+    browser: Browser, server: Server, setup: dict[str, Any], *viewport_and_locale: Any
+) -> Page:
+    """Emil's phone, joined to the round's workshop."""
+    phone = open_page(browser, *viewport_and_locale)
+    join(phone, server, setup["code"], "Emil")
+    return phone
+
+
 # 1. Back does not make a second member ---------------------------------------------------
 
 
@@ -62,8 +82,7 @@ def test_back_and_typing_my_name_again_keeps_me_one_member(
 ) -> None:
     setup = api_round(server, 10_000_00, title="R", method="approval")
     to_phase(server, setup, "proposing", "discussing", "voting")
-    phone = open_page(browser, viewport, LOCALES[lang])
-    join(phone, server, setup["code"], "Emil")
+    phone = _emil(browser, server, setup, viewport, LOCALES[lang])
     me = phone.locator("#main").get_attribute("data-member")
     phone.go_back()  # the join page is never cached: the server sends a member back
     expect(phone).to_have_url(re.compile(r".*/m$"))
@@ -106,12 +125,8 @@ def test_back_and_typing_my_name_again_keeps_me_one_member(
 def test_leave_asks_first_and_the_same_phone_comes_back(
     browser: Browser, server: Server, lang: str, viewport: dict[str, int]
 ) -> None:
-    setup = api_round(server, 10_000_00, title="R", method="approval")
-    to_phase(server, setup, "proposing")
-    proposal = _proposals(server, setup, "Kørekort")[0]
-    to_phase(server, setup, "discussing", "voting")
-    phone = open_page(browser, viewport, LOCALES[lang])
-    join(phone, server, setup["code"], "Emil")
+    setup, [proposal] = _round_with(server, "Kørekort", to=("discussing", "voting"))
+    phone = _emil(browser, server, setup, viewport, LOCALES[lang])
     me = phone.locator("#main").get_attribute("data-member")
     phone.locator(f"label[for='a-{proposal}']").click()
     phone.get_by_role("button", name=text(lang, "Send my vote")).click()
@@ -160,13 +175,11 @@ def test_the_name_of_someone_who_left_is_free_for_another_phone(
     browser: Browser, server: Server
 ) -> None:
     setup = api_round(server, 10_000_00, title="R", method="approval")
-    phone = open_page(browser, PHONE)
-    join(phone, server, setup["code"], "Emil")
+    phone = _emil(browser, server, setup, PHONE)
     phone.locator("#leave").click()
     phone.get_by_role("button", name=text("da", "Yes, leave")).click()
     expect(phone).to_have_url(re.compile(r".*/j$"))
-    other = open_page(browser, PHONE)
-    join(other, server, setup["code"], "Emil")
+    other = _emil(browser, server, setup, PHONE)
     assert _round_figures(server, setup) == (0, 1)
     other.context.close()
     phone.context.close()
@@ -193,8 +206,7 @@ def test_a_vote_tapped_offline_is_kept_and_sent_once_when_back(
     titles = [f"Forslag {i}" for i in range(8)]
     proposals = _proposals(server, setup, *titles)
     to_phase(server, setup, "discussing", "voting")
-    phone = open_page(browser, viewport, LOCALES[lang])
-    join(phone, server, setup["code"], "Emil")
+    phone = _emil(browser, server, setup, viewport, LOCALES[lang])
     state = phone.locator("#ballot-state")
     expect(state).to_have_text(text(lang, "You have not voted yet."))
     assert state.evaluate("e => getComputedStyle(e).color") != OK_GREEN  # 14: not in green
@@ -244,8 +256,7 @@ def test_a_vote_tapped_offline_is_kept_and_sent_once_when_back(
 def test_a_proposal_sent_offline_arrives_once(browser: Browser, server: Server) -> None:
     setup = api_round(server, 10_000_00, title="R", method="approval")
     to_phase(server, setup, "proposing")
-    phone = open_page(browser, PHONE)
-    join(phone, server, setup["code"], "Emil")
+    phone = _emil(browser, server, setup, PHONE)
     posts = _posts(phone, "/proposals")
     phone.fill("#p-title", "Kørekort")
     phone.fill("#p-amount", "2500")
@@ -297,8 +308,7 @@ def test_a_proposal_whose_answer_was_lost_is_not_stored_twice(
     has."""
     setup = api_round(server, 10_000_00, title="R", method="approval")
     to_phase(server, setup, "proposing")
-    phone = open_page(browser, PHONE)
-    join(phone, server, setup["code"], "Emil")
+    phone = _emil(browser, server, setup, PHONE)
     _lose_the_first_answer(phone)
     phone.get_by_role("button", name=text("da", "Send proposal")).click()
     expect(phone.locator("#proposal-form .outbox-note")).to_be_visible()
@@ -310,12 +320,8 @@ def test_a_proposal_whose_answer_was_lost_is_not_stored_twice(
 
 
 def test_a_comment_sent_offline_arrives_once(browser: Browser, server: Server) -> None:
-    setup = api_round(server, 10_000_00, title="R", method="approval")
-    to_phase(server, setup, "proposing")
-    proposal = _proposals(server, setup, "Kørekort")[0]
-    to_phase(server, setup, "discussing")
-    phone = open_page(browser, PHONE)
-    join(phone, server, setup["code"], "Emil")
+    setup, [proposal] = _round_with(server, "Kørekort", to=("discussing",))
+    phone = _emil(browser, server, setup, PHONE)
     phone.fill(f"#c-{proposal}", "God idé!")
     phone.context.set_offline(True)
     phone.get_by_role("button", name=text("da", "Comment")).click()
@@ -339,12 +345,8 @@ def test_a_comment_sent_offline_arrives_once(browser: Browser, server: Server) -
 def test_two_tabs_of_one_member_agree_and_nobody_else_sees_it(
     browser: Browser, server: Server, lang: str
 ) -> None:
-    setup = api_round(server, 10_000_00, title="R", method="approval")
-    to_phase(server, setup, "proposing")
-    proposals = _proposals(server, setup, "Kørekort", "Laptop")
-    to_phase(server, setup, "discussing", "voting")
-    first = open_page(browser, PHONE, LOCALES[lang])
-    join(first, server, setup["code"], "Emil")
+    setup, proposals = _round_with(server, "Kørekort", "Laptop", to=("discussing", "voting"))
+    first = _emil(browser, server, setup, PHONE, LOCALES[lang])
     second = first.context.new_page()
     second.goto(f"{server.base}/m")
     other = open_page(browser, PHONE, LOCALES[lang])
@@ -374,12 +376,8 @@ def test_two_tabs_of_one_member_agree_and_nobody_else_sees_it(
 def test_a_closed_rounds_count_does_not_change_when_someone_joins_later(
     browser: Browser, server: Server, lang: str
 ) -> None:
-    setup = api_round(server, 10_000_00, title="R", method="approval")
-    to_phase(server, setup, "proposing")
-    proposal = _proposals(server, setup, "Kørekort")[0]
-    to_phase(server, setup, "discussing", "voting")
-    phone = open_page(browser, PHONE, LOCALES[lang])
-    join(phone, server, setup["code"], "Emil")
+    setup, [proposal] = _round_with(server, "Kørekort", to=("discussing", "voting"))
+    phone = _emil(browser, server, setup, PHONE, LOCALES[lang])
     phone.locator(f"label[for='a-{proposal}']").click()
     phone.get_by_role("button", name=text(lang, "Send my vote")).click()
     expect(phone.locator("#ballot-state")).to_contain_text(
@@ -432,12 +430,8 @@ def test_a_shared_phone_gives_the_next_person_nothing_of_the_last(
     """Emil's ticks and half-typed words are his: after his login ends, Sara joining on the
     same phone starts empty; after Leave, nothing of his waits on the phone, and the join
     page offers no one-tap way back in as him (typing his name still brings him back)."""
-    setup = api_round(server, 10_000_00, title="R", method="approval")
-    to_phase(server, setup, "proposing")
-    proposal = _proposals(server, setup, "Kørekort")[0]
-    to_phase(server, setup, "discussing", "voting")
-    phone = open_page(browser, viewport, LOCALES[lang])
-    join(phone, server, setup["code"], "Emil")
+    setup, [proposal] = _round_with(server, "Kørekort", to=("discussing", "voting"))
+    phone = _emil(browser, server, setup, viewport, LOCALES[lang])
     emil = phone.locator("#main").get_attribute("data-member")
     phone.locator(f"label[for='a-{proposal}']").click()  # a draft: ticked, not sent
     phone.context.clear_cookies(name="puljen_member")  # his login ends; the phone is passed on
@@ -479,12 +473,8 @@ def test_a_shared_phone_gives_the_next_person_nothing_of_the_last(
 def test_a_newer_vote_is_never_overwritten_by_an_older_resend(
     browser: Browser, server: Server
 ) -> None:
-    setup = api_round(server, 10_000_00, title="R", method="approval")
-    to_phase(server, setup, "proposing")
-    first, second = _proposals(server, setup, "Kørekort", "Laptop")
-    to_phase(server, setup, "discussing", "voting")
-    phone = open_page(browser, PHONE)
-    join(phone, server, setup["code"], "Emil")
+    setup, [first, second] = _round_with(server, "Kørekort", "Laptop", to=("discussing", "voting"))
+    phone = _emil(browser, server, setup, PHONE)
     phone.locator(f"label[for='a-{first}']").click()
     phone.context.set_offline(True)
     send = phone.get_by_role("button", name=text("da", "Send my vote"))
@@ -524,12 +514,8 @@ def test_a_newer_vote_is_never_overwritten_by_an_older_resend(
 def test_another_tab_follows_the_stream_while_one_tab_holds_its_unsent_vote(
     browser: Browser, server: Server
 ) -> None:
-    setup = api_round(server, 10_000_00, title="R", method="approval")
-    to_phase(server, setup, "proposing")
-    first, second = _proposals(server, setup, "Kørekort", "Laptop")
-    to_phase(server, setup, "discussing", "voting")
-    tab = open_page(browser, PHONE)
-    join(tab, server, setup["code"], "Emil")
+    setup, [first, second] = _round_with(server, "Kørekort", "Laptop", to=("discussing", "voting"))
+    tab = _emil(browser, server, setup, PHONE)
     other = tab.context.new_page()
     other.goto(f"{server.base}/m")
     expect(other.locator("#ballot-state")).to_have_text(text("da", "You have not voted yet."))
@@ -556,8 +542,7 @@ def test_an_edited_resend_after_a_lost_answer_is_said_at_the_form_not_dropped(
 ) -> None:
     setup = api_round(server, 10_000_00, title="R", method="approval")
     to_phase(server, setup, "proposing")
-    phone = open_page(browser, PHONE)
-    join(phone, server, setup["code"], "Emil")
+    phone = _emil(browser, server, setup, PHONE)
     _lose_the_first_answer(phone)
     send = phone.get_by_role("button", name=text("da", "Send proposal"))
     send.click()
@@ -582,8 +567,7 @@ def test_an_edited_resend_after_a_lost_answer_is_said_at_the_form_not_dropped(
 def test_a_late_resend_keeps_what_was_typed_since(browser: Browser, server: Server) -> None:
     setup = api_round(server, 10_000_00, title="R", method="approval")
     to_phase(server, setup, "proposing")
-    phone = open_page(browser, PHONE)
-    join(phone, server, setup["code"], "Emil")
+    phone = _emil(browser, server, setup, PHONE)
     phone.fill("#p-title", "Kørekort")
     phone.fill("#p-amount", "2500")
     phone.fill("#p-how", "Så kan jeg køre til et job.")
@@ -613,12 +597,8 @@ def test_a_late_resend_keeps_what_was_typed_since(browser: Browser, server: Serv
 def test_a_vote_the_server_could_not_take_is_tried_again_while_online(
     browser: Browser, server: Server, lang: str
 ) -> None:
-    setup = api_round(server, 10_000_00, title="R", method="approval")
-    to_phase(server, setup, "proposing")
-    proposal = _proposals(server, setup, "Kørekort")[0]
-    to_phase(server, setup, "discussing", "voting")
-    phone = open_page(browser, PHONE, LOCALES[lang])
-    join(phone, server, setup["code"], "Emil")
+    setup, [proposal] = _round_with(server, "Kørekort", to=("discussing", "voting"))
+    phone = _emil(browser, server, setup, PHONE, LOCALES[lang])
     troubles = {"left": 2}
 
     def busy_server(route: Any) -> None:
