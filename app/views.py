@@ -208,7 +208,10 @@ def stage_key(snap: Snapshot) -> tuple[str, str]:
     return (snap.round.id, snap.round.phase) if snap.round else ("", "")
 
 
-def _member_live_blocks(snap: Snapshot, stage_changed: bool) -> list[str]:
+def _member_live_blocks(snap: Snapshot, stage_changed: bool, decided: bool) -> list[str]:
+    """The blocks a member's page is sent; earlier rounds only with a new stage or when a
+    caseworker's decision changed what became of them (not with every ballot or comment:
+    a redraw would cost every phone the work and take the focus off an open round)."""
     if stage_changed:
         return ["status", "stage", "earlier"]
     phase = snap.round.phase if snap.round else ""
@@ -221,7 +224,7 @@ def _member_live_blocks(snap: Snapshot, stage_changed: bool) -> list[str]:
             blocks.append("share")
     elif phase == "closed":
         blocks.append("fates")
-    return [*blocks, "earlier"]  # earlier rounds' fates change as the caseworker decides
+    return [*blocks, "earlier"] if decided else blocks
 
 
 def comment_lists(snap: Snapshot, language: str) -> str:
@@ -238,8 +241,10 @@ def push(
     stage_changed: bool,
     base_url: str,
     connected: Collection[str],
+    decided: bool = False,
 ) -> str:
-    """The HTML sent to every connection of ``audience`` in ``language`` after a change."""
+    """The HTML sent to every connection of ``audience`` in ``language`` after a change
+    (``decided``: a decision changed since the last push)."""
     page = Page(csrf="", language=language)
     if audience is Audience.SCREEN:
         context = _screen_context(page, snap, base_url)
@@ -248,7 +253,7 @@ def push(
         context = _console_context(page, snap, None, base_url, connected)
         context["oob_hint"] = True  # the new-round form's "the pot has … available"
         return render_blocks("console.html", ["console_live", "budget_hint"], language, context)
-    blocks = _member_live_blocks(snap, stage_changed)
+    blocks = _member_live_blocks(snap, stage_changed, decided)
     html = render_blocks("member.html", blocks, language, _member_context(page, snap, None, None))
     if not stage_changed and snap.round is not None and snap.round.phase == "discussing":
         html += comment_lists(snap, language)
@@ -271,7 +276,7 @@ def initial(
     page = Page(csrf="", language=language)
     if audience is Audience.MEMBERS:
         context = _member_context(page, snap, me, ballot)
-        blocks = _member_live_blocks(snap, stage_changed=with_stage)
+        blocks = _member_live_blocks(snap, stage_changed=with_stage, decided=True)
         html = render_blocks("member.html", blocks, language, context)
         if not with_stage and snap.round is not None and snap.round.phase == "discussing":
             html += comment_lists(snap, language)

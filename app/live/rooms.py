@@ -66,6 +66,7 @@ class Room:
         self.viewers: set[Viewer] = set()
         self._dirty = asyncio.Event()
         self._changed = False  # events arrived (not only people coming and going)
+        self._decided = False  # a decision changed: phones' earlier rounds need redrawing
         self._task = asyncio.create_task(self._run(), name=f"room {workshop_id}")
 
     def connected_members(self) -> set[str]:
@@ -93,14 +94,16 @@ class Room:
                 await self._dirty.wait()
                 self._dirty.clear()
                 changed, self._changed = self._changed, False
+                decided, self._decided = self._decided, False
                 try:
-                    await self._flush(changed)
+                    await self._flush(changed, decided)
                 except NotFound:  # the workshop is gone: so are its pages
                     for viewer in list(self.viewers):
                         viewer.close(CLOSE_GONE)
                 except Exception:  # one bad render must not silence the room for good
                     log.exception("live push failed for workshop %s", self.workshop_id)
                     self._changed = self._changed or changed  # try again with the next change
+                    self._decided = self._decided or decided
                 await asyncio.sleep(PUSH_INTERVAL)
         finally:
             pump.cancel()
@@ -124,11 +127,13 @@ class Room:
                 log.exception("live events failed for workshop %s", self.workshop_id)
             finally:
                 hub.unsubscribe(subscription)
-            self._changed = True
+            self._changed = self._decided = True  # events may be lost: redraw it all
             self._dirty.set()
 
     def _react(self, kind: str, payload: dict[str, object]) -> None:
-        if kind == "member.removed":
+        if kind == "decision.changed":
+            self._decided = True
+        elif kind == "member.removed":
             self._close_where(lambda v: v.member_id == payload.get("member_id"), CLOSE_REMOVED)
         elif kind == "screen.rotated":
             self._close_where(lambda v: v.audience is Audience.SCREEN, CLOSE_UNAUTHORISED)
@@ -138,7 +143,7 @@ class Room:
             if which(viewer):
                 viewer.close(code)
 
-    async def _flush(self, changed: bool) -> None:
+    async def _flush(self, changed: bool, decided: bool = False) -> None:
         viewers = [
             v for v in self.viewers if changed or v.catch_up or v.audience is Audience.FACILITATORS
         ]
@@ -146,7 +151,7 @@ class Room:
             return
         stages = {v: v.stage for v in viewers}  # read here, on the loop, not in the worker
         connected = self.connected_members()
-        snap, key, pushes, own = await run_in_threadpool(self._render, stages, connected)
+        snap, key, pushes, own = await run_in_threadpool(self._render, stages, connected, decided)
         members = {m.id for m in snap.members}
         for viewer in viewers:
             if viewer.member_id is not None and viewer.member_id not in members:
@@ -163,7 +168,10 @@ class Room:
                 viewer.send(html)
 
     def _render(
-        self, stages: dict[Viewer, tuple[str, str] | None], connected: set[str]
+        self,
+        stages: dict[Viewer, tuple[str, str] | None],
+        connected: set[str],
+        decided: bool = False,
     ) -> tuple[
         Snapshot,
         tuple[str, str],
@@ -181,6 +189,7 @@ class Room:
                 variant[1],
                 snap,
                 stage_changed=variant[2],
+                decided=decided,
                 base_url=self.base_url,
                 connected=connected,
             )
