@@ -64,7 +64,6 @@ def environment(language: str) -> Environment:
         format_money_short if short else format_money
     )(int(minor), currency, language)
     env.filters["day"] = lambda value: format_day(value, language)
-    env.filters["kroner"] = lambda minor: typed_kroner(int(minor), language)
     env.globals.update(
         audit_text=lambda view: sentences.audit_sentence(view, language),
         close_question=lambda snap, r: sentences.close_question(snap, r, language),
@@ -75,15 +74,6 @@ def environment(language: str) -> Environment:
 
 def _tidy(value: Any) -> Any:
     return tidy(value) if isinstance(value, str) else value
-
-
-def typed_kroner(minor: int, language: str) -> str:
-    """An amount as a person would type it in a form (``60000`` or ``1500,50``): what a
-    budget field suggests, read back the same by the form in either language."""
-    whole, cents = divmod(minor, 100)
-    if not cents:
-        return str(whole)
-    return f"{whole}{',' if language == 'da' else '.'}{cents:02d}"
 
 
 def fate_text(decision: Any, currency: str, language: str) -> str:

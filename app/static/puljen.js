@@ -93,13 +93,6 @@
     });
   }
 
-  /* The new-round form's budget suggests what the pot has now (its hint is pushed live). */
-  function suggestBudget() {
-    var hint = document.getElementById("r-budget-hint");
-    var input = document.getElementById("r-budget");
-    if (hint && input) input.placeholder = hint.getAttribute("data-placeholder") || "";
-  }
-
   function restoreAll(root) {
     var scope = root && root.querySelectorAll ? root : document;
     var forms = Array.prototype.slice.call(scope.querySelectorAll("form[data-draft]"));
@@ -109,7 +102,6 @@
     updatePicked();
     tickTimers();
     showMethodParams();
-    suggestBudget();
   }
 
   document.addEventListener("input", function (e) {
