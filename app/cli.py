@@ -7,8 +7,8 @@ import os
 import sys
 from collections.abc import Callable
 
-from app.config import ConfigurationError, load_settings
 from app.deliberation.errors import DeliberationError
+from app.infra.config import ConfigurationError, load_settings
 from app.main import build_services
 from app.usecases.unit import Services
 
@@ -87,7 +87,7 @@ def _demo_address(args: argparse.Namespace) -> tuple[str, str, list[str]]:
     """Where to serve the demo, the base of the URLs it prints, and notes for the person
     running it. With ``--lan``: on every interface, at this machine's network address (also
     the public URL, so the screen's QR code points there too)."""
-    from app.network import lan_address
+    from app.infra.network import lan_address
 
     port = args.port
     configured = os.environ.get("PULJEN_PUBLIC_URL", "").strip()

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from app.deliberation.permissions import Actor, Role
-from app.i18n import format_money
-from app.tables import GroupRow, UserRow, WorkshopRow
+from app.infra.tables import GroupRow, UserRow, WorkshopRow
 from app.usecases import accounts, groups, rounds, workshops
 from app.usecases.unit import Services
+from app.web.i18n import format_money
 
 DEMO_GROUP = "Ungepuljen Aarhus (demo)"
 DEMO_POT_MINOR = 60_000_00

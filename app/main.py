@@ -16,24 +16,24 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from app.config import Settings, load_settings
-from app.db import Database
-from app.limits import RequestLimits
-from app.live.hub import LocalHub
-from app.live.rooms import Rooms
-from app.routes import (
+from app.infra.config import Settings, load_settings
+from app.infra.db import Database
+from app.infra.hub import LocalHub
+from app.infra.security import TokenSigner
+from app.usecases.unit import Services
+from app.web.limits import RequestLimits
+from app.web.rooms import Rooms
+from app.web.routes import (
     api,
-    approvals,
+    api_decisions,
     console,
+    decisions,
     errors,
     events,
-    followthrough,
     health,
     live,
     pages,
 )
-from app.security import TokenSigner
-from app.usecases.unit import Services
 
 log = logging.getLogger("puljen")
 STATIC_DIR = Path(__file__).parent / "static"
@@ -80,11 +80,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(health.router)
     app.include_router(api.router)
-    app.include_router(followthrough.router)
+    app.include_router(api_decisions.router)
     app.include_router(events.router)
     app.include_router(pages.router)
     app.include_router(console.router)
-    app.include_router(approvals.router)
+    app.include_router(decisions.router)
     app.include_router(live.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -1,12 +1,12 @@
-"""Alembic environment: the URL comes from the caller (app.db) or DATABASE_URL."""
+"""Alembic environment: the URL comes from the caller (app.infra.db) or DATABASE_URL."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-from app.config import load_settings
-from app.tables import metadata
+from app.infra.config import load_settings
+from app.infra.tables import metadata
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or load_settings().database_url

@@ -10,21 +10,21 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from app.config import Settings
+from app.infra.config import Settings
 from app.main import create_app
 from app.usecases import accounts
 from app.usecases.unit import Services
+from tests.databases import database_url
 
 PASSWORD = "correct horse battery"
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
-        "database_url": f"sqlite:///{tmp_path / 'puljen.db'}",
+        "database_url": database_url(tmp_path),
         "secret_key": "test-secret-" + "x" * 40,
         "environment": "test",
         "public_url": "http://puljen.test",
-        "redis_url": None,
         "receipts_dir": tmp_path / "receipts",
     }
     values.update(overrides)

@@ -14,6 +14,8 @@ from typing import Any
 import httpx
 from websockets.sync.client import ClientConnection, connect
 
+from tests.databases import database_url
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -28,7 +30,7 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = {
             **os.environ,
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'puljen.db'}",
+            "DATABASE_URL": database_url(tmp_path),
             "SECRET_KEY": "server-test-secret-" + "y" * 32,
             "PULJEN_DATA_DIR": str(tmp_path),
         }

@@ -223,7 +223,7 @@ def test_a_wrong_password_or_a_forged_token_is_401(api: Api) -> None:
 
 
 def test_repeated_wrong_join_codes_are_slowed_down(api: Api) -> None:
-    from app.routes import api as api_routes
+    from app.web.routes import api as api_routes
 
     api_routes.join_failures._failures.clear()
     statuses = [

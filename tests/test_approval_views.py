@@ -91,7 +91,7 @@ def test_the_groups_phones_show_what_became_of_each_funded_proposal_live(api: Ap
     with api.services.db.reading() as session:
         from sqlmodel import select
 
-        from app.tables import MemberRow, WorkshopRow
+        from app.infra.tables import MemberRow, WorkshopRow
 
         member = session.exec(select(MemberRow)).first()
         workshop = session.exec(select(WorkshopRow)).first()

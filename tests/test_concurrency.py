@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from app.db import Database
 from app.deliberation.permissions import Actor
-from app.tables import BallotRow, LedgerEntryRow
+from app.infra.db import Database
+from app.infra.tables import BallotRow, LedgerEntryRow
 from app.usecases import accounts, ledger, rounds
 from tests.conftest import Api
 

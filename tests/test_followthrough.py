@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from app.db import Database
 from app.deliberation.pots import Balance, EntryKind
-from app.tables import DecisionRow, LedgerEntryRow
+from app.infra.db import Database
+from app.infra.tables import DecisionRow, LedgerEntryRow
 from app.usecases import accounts, decisions, rounds
 from tests.conftest import Api
 from tests.test_concurrency import collide

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.deliberation.errors import InvalidInput
-from app.forms import parse_kroner
+from app.web.forms import parse_kroner
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from app.i18n import LOCALE_DIR, format_money, negotiate, translate
+from app.web.i18n import LOCALE_DIR, format_money, negotiate, translate
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"\{(\w+)\}|%\((\w+)\)s")
@@ -87,7 +87,7 @@ def test_the_language_is_negotiated_with_danish_as_the_default() -> None:
 
 
 def test_a_reason_about_one_reads_as_one() -> None:
-    from app.web import reason_text
+    from app.web.templating import reason_text
 
     assert reason_text({"code": "funded_points", "points": 1}, "DKK", "en") == (
         "Funded: it got 1 point."

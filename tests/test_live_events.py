@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from starlette.websockets import WebSocketDisconnect
 
-from app.live.hub import Dropped, LiveEvent, LocalHub
-from app.routes.events import coalesce
+from app.infra.hub import Dropped, LiveEvent, LocalHub
+from app.web.routes.events import coalesce
 from tests.conftest import Api
 
 

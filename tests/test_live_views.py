@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from app.live import rooms
 from app.usecases.live import load_snapshot
+from app.web import rooms
 from tests.conftest import Api
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app.forms import method_params
+from app.web.forms import method_params
 from tests.conftest import Api
 
 CSRF = "the-token-is-long-enough-1234"

@@ -8,7 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import command
 
-from app.db import alembic_config, upgrade
+from app.infra.db import alembic_config, upgrade
 from tests.support import OLD_WORKSHOP_ROWS
 
 

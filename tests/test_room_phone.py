@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from alembic import command
 from sqlmodel import select
 
-from app.db import alembic_config, upgrade
 from app.deliberation.errors import Conflict, InvalidInput, NotAuthenticated
 from app.deliberation.permissions import Actor
-from app.tables import CommentRow, MemberRow, ProposalRow
+from app.infra.db import alembic_config, upgrade
+from app.infra.tables import CommentRow, MemberRow, ProposalRow
 from app.usecases import accounts, rounds, workshops
 from app.usecases.live import load_snapshot
 from app.usecases.unit import Services

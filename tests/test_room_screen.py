@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from app.clock import utcnow
 from app.deliberation.permissions import Actor, Role
 from app.deliberation.pots import Balance, EntryKind
-from app.tables import EventRow, UserRow, WorkshopRow
+from app.infra.clock import utcnow
+from app.infra.tables import EventRow, UserRow, WorkshopRow
 from app.usecases import facilitation
 from app.usecases.live import load_snapshot
-from app.views import Audience, grid_shape, push
+from app.web.views import Audience, grid_shape, push
 from tests.conftest import Api
 
 

@@ -11,9 +11,11 @@ from typing import Any
 
 import pytest
 
-from app import cli, labels, network
-from app.i18n import format_money, tidy, translate
-from app.web import environment
+from app import cli
+from app.infra import network
+from app.web import labels
+from app.web.i18n import format_money, tidy, translate
+from app.web.templating import environment
 from tests.conftest import PASSWORD, Api
 from tests.test_followthrough import _closed_round
 

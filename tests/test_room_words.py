@@ -15,13 +15,13 @@ from babel.numbers import format_decimal
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from app import labels
 from app.deliberation.errors import InvalidInput
-from app.forms import parse_kroner
-from app.i18n import LANGUAGES, format_money, translate
-from app.routes.errors import error_message
 from app.usecases.live import load_snapshot
-from app.views import Page, member_page
+from app.web import labels
+from app.web.forms import parse_kroner
+from app.web.i18n import LANGUAGES, format_money, translate
+from app.web.routes.errors import error_message
+from app.web.views import Page, member_page
 from tests.conftest import Api
 
 APP = Path(__file__).parent.parent / "app"

@@ -9,7 +9,7 @@ from fractions import Fraction
 from .errors import InvalidInput
 from .text import N_
 
-__all__ = ["Method", "SUPPORTED_METHODS", "parse_method", "validate_params"]
+__all__ = ["Method", "parse_method", "validate_params"]
 
 
 _PARAMS: dict[str, frozenset[str]] = {
@@ -27,29 +27,19 @@ class Method(enum.StrEnum):
     CONSENT = "consent"
 
 
-SUPPORTED_METHODS: frozenset[Method] = frozenset(Method)
-
 COMPLETIONS = ("add1", "greedy", "none")
 
 
 def parse_method(value: str) -> Method:
-    """The method named ``value``, if Puljen knows it and supports it yet."""
+    """The method named ``value``, if Puljen knows it."""
     try:
-        method = Method(value)
+        return Method(value)
     except ValueError:
         raise InvalidInput(
             N_("Unknown voting method. Choose one of: {choices}."),
             field="method",
             params={"choices": ", ".join(m.value for m in Method)},
         ) from None
-    if method not in SUPPORTED_METHODS:
-        raise InvalidInput(
-            N_("The voting method {method} is not supported yet."),
-            code="method_not_supported",
-            field="method",
-            params={"method": method.value},
-        )
-    return method
 
 
 def _whole(value: object, name: str, low: int, high: int) -> int:

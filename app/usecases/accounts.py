@@ -9,12 +9,12 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.clock import utcnow
 from app.deliberation.errors import Conflict, InvalidInput, NotAuthenticated
 from app.deliberation.permissions import USER_ROLES, Actor, Role
 from app.deliberation.text import N_
-from app.security import hash_password, verify_password
-from app.tables import MemberRow, OrganisationRow, SessionRow, UserRow, WorkshopRow
+from app.infra.clock import utcnow
+from app.infra.security import hash_password, verify_password
+from app.infra.tables import MemberRow, OrganisationRow, SessionRow, UserRow, WorkshopRow
 
 from .unit import Services, unit_of_work
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.deliberation.permissions import Action, Actor, require
-from app.tables import (
+from app.infra.tables import (
     AuditRow,
     CommentRow,
     DecisionRow,

@@ -12,7 +12,6 @@ from typing import Any
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
-from app.clock import utcnow
 from app.deliberation import decisions as rules
 from app.deliberation.decisions import Decision, PaymentMethod, Status, Step
 from app.deliberation.errors import InvalidInput, NotFound
@@ -21,7 +20,8 @@ from app.deliberation.fields import clean_text, require_amount, require_choice, 
 from app.deliberation.permissions import Action, Actor, require
 from app.deliberation.pots import Balance, EntryKind
 from app.deliberation.text import N_
-from app.tables import (
+from app.infra.clock import utcnow
+from app.infra.tables import (
     AuditRow,
     DecisionRow,
     GroupRow,

@@ -9,8 +9,8 @@ from sqlmodel import col, select
 from app.deliberation.errors import NotFound
 from app.deliberation.permissions import Action, Actor, require
 from app.deliberation.text import N_
-from app.live.hub import LiveEvent
-from app.tables import EventRow, WorkshopRow
+from app.infra.hub import LiveEvent
+from app.infra.tables import EventRow, WorkshopRow
 
 from .unit import Services
 

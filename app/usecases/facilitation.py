@@ -12,7 +12,6 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
-from app.clock import utcnow
 from app.deliberation.errors import InvalidInput, NotFound
 from app.deliberation.events import (
     CommentHidden,
@@ -23,7 +22,8 @@ from app.deliberation.events import (
 )
 from app.deliberation.permissions import Action, Actor, require
 from app.deliberation.text import N_
-from app.tables import CommentRow, MemberRow, ProposalRow, RoundRow, SessionRow, WorkshopRow
+from app.infra.clock import utcnow
+from app.infra.tables import CommentRow, MemberRow, ProposalRow, RoundRow, SessionRow, WorkshopRow
 
 from .accounts import end_logins
 from .unit import Services, UnitOfWork, lock_workshop, unit_of_work

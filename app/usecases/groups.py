@@ -13,7 +13,7 @@ from app.deliberation.fields import require_amount, require_text
 from app.deliberation.permissions import Action, Actor, require
 from app.deliberation.pots import Balance, EntryKind
 from app.deliberation.text import N_
-from app.tables import GroupRow
+from app.infra.tables import GroupRow
 
 from . import ledger
 from .unit import Services, unit_of_work

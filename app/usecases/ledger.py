@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from app.deliberation.pots import Balance, EntryKind
-from app.tables import GroupRow, LedgerEntryRow
+from app.infra.tables import GroupRow, LedgerEntryRow
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from app.clock import utcnow
 from app.deliberation.errors import NotFound
 from app.deliberation.pots import Balance
 from app.deliberation.text import N_
-from app.tables import (
+from app.infra.clock import utcnow
+from app.infra.tables import (
     BallotRow,
     DecisionRow,
     GroupRow,

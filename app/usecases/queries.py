@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func
 from sqlmodel import Session, col, select
 
-from app.tables import BallotRow, CommentRow, MemberRow, ProposalRow, ResultRow
+from app.infra.tables import BallotRow, CommentRow, MemberRow, ProposalRow, ResultRow
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from app.deliberation.errors import InvalidInput, NotFound
 from app.deliberation.permissions import Action, Actor, require
 from app.deliberation.text import N_
-from app.tables import DecisionRow, GroupRow, PaymentRow, ReceiptRow
+from app.infra.tables import DecisionRow, GroupRow, PaymentRow, ReceiptRow
 
 from .unit import Services, unit_of_work
 

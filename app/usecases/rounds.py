@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from app.clock import utcnow
 from app.deliberation import pabulib
 from app.deliberation.ballots import parse_ballot
 from app.deliberation.errors import Conflict, InvalidInput, NotFound
@@ -32,7 +31,8 @@ from app.deliberation.phases import Phase, advance, require_phase
 from app.deliberation.pots import EntryKind, effective_budget
 from app.deliberation.proposals import validate_proposal
 from app.deliberation.text import N_
-from app.tables import (
+from app.infra.clock import utcnow
+from app.infra.tables import (
     BallotRow,
     CommentRow,
     GroupRow,

@@ -12,7 +12,7 @@ from app.deliberation.methods import Method
 from app.deliberation.phases import Phase
 from app.deliberation.pots import effective_budget
 from app.deliberation.rules import Candidate, compute_result
-from app.tables import BallotRow, MemberRow, ProposalRow, ResultRow, RoundRow
+from app.infra.tables import BallotRow, MemberRow, ProposalRow, ResultRow, RoundRow
 
 from . import ledger
 from .queries import present, proposals_of

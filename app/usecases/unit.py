@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from app.config import Settings
-from app.db import Database
 from app.deliberation.errors import NotFound
 from app.deliberation.events import Event
 from app.deliberation.permissions import Actor
-from app.live.hub import Hub, LiveEvent
-from app.security import TokenSigner
-from app.tables import AuditRow, EventRow, WorkshopRow
+from app.infra.config import Settings
+from app.infra.db import Database
+from app.infra.hub import Hub, LiveEvent
+from app.infra.security import TokenSigner
+from app.infra.tables import AuditRow, EventRow, WorkshopRow
 
 
 @dataclass

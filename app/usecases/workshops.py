@@ -12,14 +12,14 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.clock import utcnow
 from app.deliberation.codes import make_code, normalise_code
 from app.deliberation.errors import Conflict, InvalidInput, NotFound
 from app.deliberation.events import MemberJoined, MemberLeft, ScreenRotated
 from app.deliberation.fields import require_text
 from app.deliberation.permissions import Action, Actor, require
 from app.deliberation.text import N_
-from app.tables import GroupRow, MemberRow, RoundRow, SessionRow, WorkshopRow
+from app.infra.clock import utcnow
+from app.infra.tables import GroupRow, MemberRow, RoundRow, SessionRow, WorkshopRow
 
 from .accounts import end_logins, start_member_session
 from .queries import present

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from app.labels import PHASES
+from app.web.labels import PHASES
 from tests.support import Server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -111,7 +111,7 @@ def next_phase(console: Page, expected_phase_text: str) -> None:
 
 def text(language: str, msgid: str, **params: object) -> str:
     """What the app says for ``msgid`` in ``language`` (so a test reads in either language)."""
-    from app.i18n import format_money, translations
+    from app.web.i18n import format_money, translations
 
     said = translations(language).gettext(msgid)
     params = {
@@ -128,7 +128,7 @@ LOCALES = {"da": "da-DK", "en": "en-GB"}
 
 
 def plural(language: str, singular: str, plural_: str, n: int) -> str:
-    from app.i18n import translations
+    from app.web.i18n import translations
 
     return translations(language).ngettext(singular, plural_, n) % {"num": n}
 

@@ -9,7 +9,7 @@ import pytest
 from babel.messages.pofile import read_po
 from playwright.sync_api import Browser, Page, expect
 
-from app.i18n import LOCALE_DIR
+from app.web.i18n import LOCALE_DIR
 from tests.browser.conftest import PHONE, api_round, join, open_page, shot, to_phase
 from tests.support import Server
 

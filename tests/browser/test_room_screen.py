@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from app.labels import PHASES
+from app.web.labels import PHASES
 from tests.browser.conftest import (
     FACILITATOR,
     LAPTOP,

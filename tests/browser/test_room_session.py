@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from app.i18n import format_day
-from app.labels import FATES, PHASES
+from app.web.i18n import format_day
+from app.web.labels import FATES, PHASES
 from tests.browser.conftest import (
     LAPTOP,
     LOCALES,

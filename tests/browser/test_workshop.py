@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, expect
 
-from app.i18n import format_money_short
-from app.labels import PHASES
+from app.web.i18n import format_money_short
+from app.web.labels import PHASES
 from tests.browser.conftest import (
     LAPTOP,
     LOCALES,

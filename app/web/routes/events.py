@@ -9,7 +9,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from app.deliberation.errors import DeliberationError, NotAuthenticated
 from app.deliberation.permissions import Actor
-from app.live.hub import Dropped, LiveEvent, Subscription
+from app.infra.hub import Dropped, LiveEvent, Subscription
 from app.usecases import accounts
 from app.usecases import events as outbox
 from app.usecases.unit import Services

@@ -16,12 +16,12 @@ from starlette.websockets import WebSocketDisconnect
 
 from app.deliberation.errors import DeliberationError, NotAllowed, NotFound
 from app.deliberation.permissions import Action, Actor, Role, require
-from app.live.rooms import Room, Rooms, Viewer
-from app.tables import WorkshopRow
+from app.infra.tables import WorkshopRow
 from app.usecases import accounts
 from app.usecases.live import Snapshot, load_snapshot, own_ballot_of
 from app.usecases.unit import Services
-from app.views import Audience, initial, stage_key
+from app.web.rooms import Room, Rooms, Viewer
+from app.web.views import Audience, initial, stage_key
 
 from .browser import member_actor, user_actor
 from .deps import base_url, get_services, language_of

@@ -16,9 +16,9 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from app import labels, sentences
 from app.deliberation.errors import with_amounts
-from app.i18n import (
+from app.web import labels, sentences
+from app.web.i18n import (
     LANGUAGES,
     format_day,
     format_money,

@@ -12,12 +12,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from app.deliberation.errors import DeliberationError, InvalidInput, NotAuthenticated
 from app.deliberation.methods import parse_method
 from app.deliberation.text import N_
-from app.forms import parse_kroner
-from app.i18n import LANGUAGES, translate
 from app.usecases import accounts, rounds, workshops
 from app.usecases.live import load_snapshot, own_ballot_of
-from app.views import ballot_state, member_page, methods_page, proposal_form, screen_page
-from app.web import render_blocks, render_page
+from app.web.forms import parse_kroner
+from app.web.i18n import LANGUAGES, translate
+from app.web.templating import render_blocks, render_page
+from app.web.views import ballot_state, member_page, methods_page, proposal_form, screen_page
 
 from .browser import (
     DEVICE_COOKIE,

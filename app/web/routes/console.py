@@ -17,11 +17,11 @@ from app.deliberation.errors import (
 )
 from app.deliberation.permissions import Role
 from app.deliberation.text import N_
-from app.forms import method_params, parse_kroner
 from app.usecases import accounts, facilitation, groups, rounds, workshops
 from app.usecases.live import load_snapshot
-from app.views import console_page, round_form
-from app.web import render_page
+from app.web.forms import method_params, parse_kroner
+from app.web.templating import render_page
+from app.web.views import console_page, round_form
 
 from .browser import (
     USER_COOKIE,

@@ -16,9 +16,9 @@ from typing import Any
 import segno
 
 from app.deliberation.methods import Method
-from app.tables import MemberRow, UserRow
+from app.infra.tables import MemberRow, UserRow
 from app.usecases.live import Snapshot
-from app.web import environment, render_blocks, render_page
+from app.web.templating import environment, render_blocks, render_page
 
 
 class Audience(enum.StrEnum):

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Body, Header, Request, Response
 from fastapi.responses import PlainTextResponse
 
 from app.deliberation.errors import NotFound
-from app.limits import AttemptLimiter
-from app.tables import CommentRow, ProposalRow, RoundRow, UserRow
+from app.infra.tables import CommentRow, ProposalRow, RoundRow, UserRow
 from app.usecases import accounts, groups, rounds, workshops
 from app.usecases.queries import CommentView
-from app.views import join_url, screen_url
-from app.web import reason_text
+from app.web.limits import AttemptLimiter
+from app.web.templating import reason_text
+from app.web.views import join_url, screen_url
 
 from . import schemas
 from .deps import ActorDep, ServicesDep, TokenDep, base_url, language_of

@@ -10,14 +10,14 @@ from fastapi import APIRouter, Query, Response, UploadFile
 from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
-from app import exports
 from app.deliberation.permissions import Actor
-from app.forms import parse_day
-from app.tables import LedgerEntryRow, PaymentRow
+from app.infra.tables import LedgerEntryRow, PaymentRow
 from app.usecases import audit, decisions, receipts
 from app.usecases.audit import AuditView
 from app.usecases.decisions import DecisionView
 from app.usecases.unit import Services
+from app.web import exports
+from app.web.forms import parse_day
 
 from . import schemas
 from .deps import ActorDep, ServicesDep

@@ -11,7 +11,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app import labels
 from app.deliberation.errors import (
     Conflict,
     DeliberationError,
@@ -23,8 +22,9 @@ from app.deliberation.errors import (
     with_amounts,
 )
 from app.deliberation.text import N_
-from app.i18n import format_money, translate
-from app.web import render_page
+from app.web import labels
+from app.web.i18n import format_money, translate
+from app.web.templating import render_page
 
 from .deps import language_of
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from starlette.concurrency import run_in_threadpool
 
 from app.deliberation.errors import NotFound
-from app.live.hub import Dropped, Hub
+from app.infra.hub import Dropped, Hub
 from app.usecases.live import Snapshot, load_snapshot, own_ballots_of
 from app.usecases.unit import Services
-from app.views import Audience, own_ballot_state, push, stage_key
+from app.web.views import Audience, own_ballot_state, push, stage_key
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Languages: gettext catalogs (Babel), language negotiation and money formatting.
 
 Danish is the default; English is the other language. Messages are English msgids marked
-with ``N_`` in the core and ``_`` at the edge; ``app/locale/<lang>/LC_MESSAGES/messages.po``
+with ``N_`` in the core and ``_`` at the edge; ``app/web/locale/<lang>/LC_MESSAGES/messages.po``
 holds each catalog. The ``.po`` files are read directly (no compiled ``.mo`` to forget), and
 ``scripts/i18n`` re-extracts the msgids and updates them.
 """

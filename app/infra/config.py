@@ -20,16 +20,11 @@ class Settings:
     secret_key: str
     environment: str
     public_url: str | None
-    redis_url: str | None
     user_token_seconds: int = 12 * 3600
     member_token_seconds: int = 120 * 24 * 3600
     max_body_bytes: int = 64 * 1024
     receipts_dir: Path = DEFAULT_DATA_DIR / "receipts"  # receipts, under random names
     receipt_max_bytes: int = 10 * 1024 * 1024
-
-    @property
-    def is_production(self) -> bool:
-        return self.environment == "production"
 
 
 def _development_secret(data_dir: Path) -> str:
@@ -65,6 +60,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         secret_key=secret_key,
         environment=environment,
         public_url=env.get("PULJEN_PUBLIC_URL") or None,
-        redis_url=env.get("REDIS_URL") or None,
         receipts_dir=Path(env.get("PULJEN_RECEIPTS_DIR") or data_dir / "receipts"),
     )

@@ -12,10 +12,10 @@ from starlette.requests import HTTPConnection
 from app.deliberation.errors import DeliberationError, NotAllowed, NotAuthenticated
 from app.deliberation.permissions import Actor
 from app.deliberation.text import N_
-from app.tables import UserRow
+from app.infra.tables import UserRow
 from app.usecases import accounts
 from app.usecases.unit import Services
-from app.views import Page
+from app.web.views import Page
 
 from .deps import get_services, language_of
 

@@ -11,16 +11,17 @@ from fastapi import APIRouter, Form, Request, Response, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from app import labels
-from app.charts import PotPoint, pot_chart
 from app.deliberation.decisions import PaymentMethod
 from app.deliberation.errors import DeliberationError
 from app.deliberation.permissions import Actor, Role
-from app.forms import parse_day, parse_kroner
-from app.i18n import format_day, format_money, translate
 from app.usecases import audit, decisions, groups, receipts
-from app.web import render_page
+from app.web import labels
+from app.web.charts import PotPoint, pot_chart
+from app.web.forms import parse_day, parse_kroner
+from app.web.i18n import format_day, format_money, translate
+from app.web.templating import render_page
 
+from .api_decisions import DecimalMark, audit_csv, decisions_csv, ledger_csv, receipt_file
 from .browser import (
     CsrfDep,
     UserDep,
@@ -33,7 +34,6 @@ from .browser import (
 from .deps import ServicesDep, language_of
 from .errors import error_message as message
 from .errors import status_of
-from .followthrough import DecimalMark, audit_csv, decisions_csv, ledger_csv, receipt_file
 
 router = APIRouter(prefix="/f")
 

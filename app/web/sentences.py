@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from app import labels
-from app.i18n import format_money, tidy, translate
 from app.usecases.audit import AuditView
 from app.usecases.live import Snapshot
+from app.web import labels
+from app.web.i18n import format_money, tidy, translate
 
 
 def _actor(view: AuditView, language: str) -> str:

@@ -9,9 +9,9 @@ from starlette.requests import HTTPConnection
 
 from app.deliberation.errors import NotAuthenticated
 from app.deliberation.permissions import Actor
-from app.i18n import LANGUAGES, negotiate
 from app.usecases import accounts
 from app.usecases.unit import Services
+from app.web.i18n import LANGUAGES, negotiate
 
 SESSION_COOKIE = "puljen_session"
 LANGUAGE_COOKIE = "puljen_lang"

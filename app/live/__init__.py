@@ -1,1 +1,0 @@
-"""Live updates: events recorded in the outbox, fanned out to websocket connections."""
