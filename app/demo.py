@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from app.deliberation.permissions import Actor, Role
 from app.infra.tables import GroupRow, UserRow, WorkshopRow
-from app.usecases import accounts, groups, rounds, workshops
+from app.usecases import accounts, groups, models, rounds, workshops
 from app.usecases.unit import Services
 from app.web.i18n import format_money
 
@@ -29,9 +29,12 @@ class DemoInfo:
 def ensure_demo(services: Services, *, email: str, password: str) -> DemoInfo:
     """Create the demo once; on later runs, find it again."""
     with services.db.reading() as session:
-        user = session.exec(select(UserRow).where(UserRow.email == email)).first()
-    if user is None:
-        user = accounts.create_user(services, email=email, password=password, role="facilitator")
+        found = session.exec(select(UserRow).where(UserRow.email == email)).first()
+    user = (
+        models.User.of(found)
+        if found is not None
+        else accounts.create_user(services, email=email, password=password, role="facilitator")
+    )
     with services.db.reading() as session:
         approver = session.exec(select(UserRow).where(UserRow.email == DEMO_APPROVER)).first()
     if approver is None:  # the caseworker who approves and pays what the group decides
@@ -44,24 +47,28 @@ def ensure_demo(services: Services, *, email: str, password: str) -> DemoInfo:
         )
     actor = Actor(role=Role(user.role), organisation_id=user.organisation_id, user_id=user.id)
     with services.db.reading() as session:
-        group = session.exec(
+        group_row = session.exec(
             select(GroupRow).where(
                 GroupRow.organisation_id == user.organisation_id, GroupRow.name == DEMO_GROUP
             )
         ).first()
-        workshop = (
+        workshop_row = (
             session.exec(
                 select(WorkshopRow).where(
-                    WorkshopRow.group_id == group.id, col(WorkshopRow.closed_at).is_(None)
+                    WorkshopRow.group_id == group_row.id, col(WorkshopRow.closed_at).is_(None)
                 )
             ).first()
-            if group
+            if group_row
             else None
         )
-    if group is None:
-        group = groups.create_group(
+    group = (
+        models.Group.of(group_row)
+        if group_row is not None
+        else groups.create_group(
             services, actor, name=DEMO_GROUP, amount_minor=DEMO_POT_MINOR, currency="DKK"
         ).group
+    )
+    workshop = models.Workshop.of(workshop_row) if workshop_row is not None else None
     if workshop is None:
         workshop = workshops.start_workshop(
             services, actor, group_id=group.id, title="Workshop 1: Drømme og skridt"

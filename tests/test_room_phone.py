@@ -19,6 +19,7 @@ from app.infra.db import alembic_config, upgrade
 from app.infra.tables import CommentRow, MemberRow, ProposalRow
 from app.usecases import accounts, rounds, workshops
 from app.usecases.live import load_snapshot
+from app.usecases.models import Proposal
 from app.usecases.unit import Services
 from tests.conftest import Api
 from tests.support import OLD_WORKSHOP_ROWS
@@ -170,7 +171,7 @@ def _proposing_as_emil(api: Api) -> tuple[dict[str, Any], str, Actor, dict[str, 
 def test_a_resent_proposal_or_comment_is_stored_once(api: Api) -> None:
     s, token, actor, fields = _proposing_as_emil(api)
 
-    def propose(key: str) -> ProposalRow:
+    def propose(key: str) -> Proposal:
         return rounds.submit_proposal(
             api.services,
             actor,

@@ -16,6 +16,7 @@ from app.infra.clock import utcnow
 from app.infra.security import hash_password, verify_password
 from app.infra.tables import MemberRow, OrganisationRow, SessionRow, UserRow, WorkshopRow
 
+from . import models
 from .unit import Services, unit_of_work
 
 DEFAULT_ORGANISATION = "Puljen"
@@ -33,7 +34,7 @@ def default_organisation(session: Session) -> OrganisationRow:
     return row
 
 
-def create_organisation(services: Services, *, name: str) -> OrganisationRow:
+def create_organisation(services: Services, *, name: str) -> models.Organisation:
     with unit_of_work(services) as uow:
         row = OrganisationRow(name=name)
         uow.session.add(row)
@@ -45,7 +46,7 @@ def create_organisation(services: Services, *, name: str) -> OrganisationRow:
             organisation_id=row.id,
             after={"name": name},
         )
-    return row
+    return models.Organisation.of(row)
 
 
 def _email(email: str) -> str:
@@ -89,7 +90,7 @@ def create_user(
     password: str,
     role: str,
     organisation_id: str | None = None,
-) -> UserRow:
+) -> models.User:
     email = _email(email)
     user_role = _role(role)
     password_hash = _password_hash(password)
@@ -118,10 +119,10 @@ def create_user(
         raise Conflict(
             N_("A user with that e-mail already exists."), code="email_taken", field="email"
         ) from None
-    return row
+    return models.User.of(row)
 
 
-def set_role(services: Services, *, email: str, role: str) -> UserRow:
+def set_role(services: Services, *, email: str, role: str) -> models.User:
     """Give a user another role; it holds from their next request (the role is read from
     the user on every request, so no token needs to change)."""
     email, user_role = _email(email), _role(role)
@@ -139,7 +140,7 @@ def set_role(services: Services, *, email: str, role: str) -> UserRow:
                 before={"email": email, "role": before},
                 after={"email": email, "role": user_role.value},
             )
-    return row
+    return models.User.of(row)
 
 
 def set_password(services: Services, *, email: str, password: str) -> int:
@@ -173,7 +174,7 @@ def end_logins(session: Session, whose: ColumnElement[bool]) -> int:
     return len(open_rows)
 
 
-def login(services: Services, *, email: str, password: str) -> tuple[str, UserRow]:
+def login(services: Services, *, email: str, password: str) -> tuple[str, models.User]:
     """A new bearer token for the user with that e-mail and password."""
     with services.db.reading() as session:
         user = session.exec(select(UserRow).where(UserRow.email == email.strip().lower())).first()
@@ -186,7 +187,7 @@ def login(services: Services, *, email: str, password: str) -> tuple[str, UserRo
             expires_at=utcnow() + timedelta(seconds=services.settings.user_token_seconds),
         )
         uow.session.add(session_row)
-    return services.tokens.issue(session_row.id), user
+    return services.tokens.issue(session_row.id), models.User.of(user)
 
 
 def start_member_session(session: Session, services: Services, member_id: str) -> str:
@@ -240,6 +241,15 @@ def authenticate(services: Services, token: str) -> Actor:
             member_id=member.id,
             workshop_id=workshop.id,
         )
+
+
+def current_user(services: Services, actor: Actor) -> models.User:
+    """The logged-in user behind ``actor``, for the staff's bar on every page."""
+    with services.db.reading() as session:
+        user = session.get(UserRow, actor.user_id) if actor.user_id else None
+    if user is None:
+        raise NotAuthenticated()
+    return models.User.of(user)
 
 
 def authenticate_screen(services: Services, screen_token: str) -> Actor:

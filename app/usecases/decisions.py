@@ -25,7 +25,6 @@ from app.infra.tables import (
     AuditRow,
     DecisionRow,
     GroupRow,
-    LedgerEntryRow,
     MemberRow,
     OrganisationRow,
     PaymentRow,
@@ -36,7 +35,7 @@ from app.infra.tables import (
     UserRow,
 )
 
-from . import ledger
+from . import ledger, models
 from .audit import AuditView, named
 from .groups import POT_MAX_MINOR
 from .unit import Services, lock_workshop, unit_of_work
@@ -44,7 +43,7 @@ from .unit import Services, lock_workshop, unit_of_work
 
 @dataclass(frozen=True)
 class DecisionView:
-    decision: DecisionRow
+    decision: models.Decision
     title: str
 
 
@@ -88,7 +87,7 @@ def list_decisions(services: Services, actor: Actor, group_id: str) -> list[Deci
             .where(DecisionRow.group_id == group_id)
             .order_by(col(DecisionRow.created_at), col(DecisionRow.id))
         ).all()
-        return [DecisionView(row, title) for row, title in rows]
+        return [DecisionView(models.Decision.of(row), title) for row, title in rows]
 
 
 def _domain(row: DecisionRow) -> Decision:
@@ -178,7 +177,7 @@ def _step(
             after={**_figures(row), **({"note": note} if note else {})},
         )
         title = session.get(ProposalRow, row.proposal_id)
-        return DecisionView(row, title.title if title else "")
+        return DecisionView(models.Decision.of(row), title.title if title else "")
 
 
 def _figures(row: DecisionRow) -> dict[str, object]:
@@ -238,7 +237,7 @@ def pay(
     paid_to: str,
     method: str,
     paid_on: date | None,
-) -> tuple[DecisionView, PaymentRow]:
+) -> tuple[DecisionView, models.Payment]:
     """Record a payment (to whom, how, when); all together never exceed the approved."""
     if not clean_text(paid_to):  # asked for in words, like a rejection's reason
         raise InvalidInput(N_("Write who was paid."), field="paid_to")
@@ -265,7 +264,7 @@ def pay(
         note=to,
         after=record,
     )
-    return view, payment
+    return view, models.Payment.of(payment)
 
 
 def refund(
@@ -292,16 +291,16 @@ def complete(services: Services, actor: Actor, decision_id: str, note: str = "")
     )
 
 
-def ledger_of(services: Services, actor: Actor, group_id: str) -> Sequence[LedgerEntryRow]:
+def ledger_of(services: Services, actor: Actor, group_id: str) -> list[models.LedgerEntry]:
     """A pot's ledger, oldest entry first (append-only)."""
     with services.db.reading() as session:
         _group(session, actor, group_id, Action.VIEW_DECISIONS)
-        return ledger.entries(session, group_id)
+        return [models.LedgerEntry.of(e) for e in ledger.entries(session, group_id)]
 
 
 @dataclass(frozen=True)
 class LedgerLine:
-    entry: LedgerEntryRow
+    entry: models.LedgerEntry
     proposal: str  # the title of the proposal the money moved for, or ""
 
     @property
@@ -321,13 +320,16 @@ def ledger_lines(services: Services, actor: Actor, group_id: str) -> list[Ledger
                 select(ProposalRow.id, ProposalRow.title).where(col(ProposalRow.id).in_(ids))
             ).all()
         )
-        return [LedgerLine(e, titles.get(e.proposal_id or "", "")) for e in entries]
+        return [
+            LedgerLine(models.LedgerEntry.of(e), titles.get(e.proposal_id or "", ""))
+            for e in entries
+        ]
 
 
 @dataclass(frozen=True)
 class PaymentView:
-    payment: PaymentRow
-    receipts: list[ReceiptRow]
+    payment: models.Payment
+    receipts: list[models.Receipt]
 
 
 @dataclass(frozen=True)
@@ -346,7 +348,7 @@ class Proposed:
 @dataclass(frozen=True)
 class DecisionDetail:
     view: DecisionView
-    group: GroupRow
+    group: models.Group
     payments: list[PaymentView]
     timeline: list[AuditView]  # every step, oldest first, with who took it
     proposed: Proposed | None = None
@@ -381,9 +383,15 @@ def decision_detail(services: Services, actor: Actor, decision_id: str) -> Decis
             .order_by(col(AuditRow.at), col(AuditRow.id))
         ).all()
         return DecisionDetail(
-            DecisionView(row, proposal.title if proposal else ""),
-            group,
-            [PaymentView(p, [r for r in receipts if r.payment_id == p.id]) for p in payments],
+            DecisionView(models.Decision.of(row), proposal.title if proposal else ""),
+            models.Group.of(group),
+            [
+                PaymentView(
+                    models.Payment.of(p),
+                    [models.Receipt.of(r) for r in receipts if r.payment_id == p.id],
+                )
+                for p in payments
+            ],
             named(session, steps),
             _proposed(session, proposal) if proposal else None,
         )
@@ -410,7 +418,7 @@ def _proposed(session: Session, proposal: ProposalRow) -> Proposed:
 @dataclass(frozen=True)
 class QueueItem:
     view: DecisionView
-    group: GroupRow
+    group: models.Group
 
 
 OPEN = ("funded", "on_hold", "approved", "paid")
@@ -430,12 +438,15 @@ def queue(services: Services, actor: Actor) -> list[QueueItem]:
             )
             .order_by(col(DecisionRow.created_at), col(DecisionRow.id))
         ).all()
-        return [QueueItem(DecisionView(row, title), group) for row, title, group in rows]
+        return [
+            QueueItem(DecisionView(models.Decision.of(row), title), models.Group.of(group))
+            for row, title, group in rows
+        ]
 
 
 def adjust(
     services: Services, actor: Actor, group_id: str, *, amount_minor: int, reason: str
-) -> LedgerEntryRow:
+) -> models.LedgerEntry:
     """An administrator's correction of a pot's total (signed), with the reason why."""
     why = require_text("reason", reason, maximum=rules.REASON_MAX)
     if isinstance(amount_minor, bool) or not isinstance(amount_minor, int) or amount_minor == 0:
@@ -460,12 +471,12 @@ def adjust(
             before={"total_minor": before.total_minor},
             after={"total_minor": after.total_minor, "reason": why},
         )
-        return ledger.entries(uow.session, group.id)[-1]
+        return models.LedgerEntry.of(ledger.entries(uow.session, group.id)[-1])
 
 
 def set_second_approver_threshold(
     services: Services, actor: Actor, above_minor: int | None
-) -> OrganisationRow:
+) -> models.Organisation:
     """Above this amount two different approvers must approve (``None``: one is enough)."""
     if above_minor is not None and (
         isinstance(above_minor, bool)
@@ -490,4 +501,4 @@ def set_second_approver_threshold(
         )
         organisation.second_approver_above_minor = above_minor
         uow.session.add(organisation)
-        return organisation
+        return models.Organisation.of(organisation)

@@ -25,6 +25,7 @@ from app.deliberation.text import N_
 from app.infra.clock import utcnow
 from app.infra.tables import CommentRow, MemberRow, ProposalRow, RoundRow, SessionRow, WorkshopRow
 
+from . import models
 from .accounts import end_logins
 from .unit import Services, UnitOfWork, lock_workshop, unit_of_work
 from .workshops import active_member_count
@@ -45,7 +46,9 @@ def _managed(uow: UnitOfWork, actor: Actor, workshop_id: str) -> WorkshopRow:
     return lock_workshop(uow.session, workshop.id)
 
 
-def start_timer(services: Services, actor: Actor, workshop_id: str, *, seconds: int) -> WorkshopRow:
+def start_timer(
+    services: Services, actor: Actor, workshop_id: str, *, seconds: int
+) -> models.Workshop:
     if (
         isinstance(seconds, bool)
         or not isinstance(seconds, int)
@@ -58,22 +61,22 @@ def start_timer(services: Services, actor: Actor, workshop_id: str, *, seconds: 
         uow.session.add(workshop)
         uow.audit(actor, "workshop.timer", ("workshop", workshop.id), after={"seconds": seconds})
         uow.record(workshop.id, [TimerChanged(ends_at=workshop.timer_ends_at.isoformat())])
-    return workshop
+    return models.Workshop.of(workshop)
 
 
-def stop_timer(services: Services, actor: Actor, workshop_id: str) -> WorkshopRow:
+def stop_timer(services: Services, actor: Actor, workshop_id: str) -> models.Workshop:
     with unit_of_work(services) as uow:
         workshop = _managed(uow, actor, workshop_id)
         workshop.timer_ends_at = None
         uow.session.add(workshop)
         uow.audit(actor, "workshop.timer", ("workshop", workshop.id), after={"seconds": 0})
         uow.record(workshop.id, [TimerChanged(ends_at=None)])
-    return workshop
+    return models.Workshop.of(workshop)
 
 
 def spotlight(
     services: Services, actor: Actor, workshop_id: str, *, proposal_id: str | None
-) -> WorkshopRow:
+) -> models.Workshop:
     """Show one proposal large on the shared screen (``None`` ends the spotlight)."""
     with unit_of_work(services) as uow:
         workshop = _managed(uow, actor, workshop_id)
@@ -95,12 +98,12 @@ def spotlight(
         workshop.spotlight_proposal_id = proposal_id
         uow.session.add(workshop)
         uow.record(workshop.id, [SpotlightChanged(proposal_id=proposal_id)])
-    return workshop
+    return models.Workshop.of(workshop)
 
 
 def show_join_code(
     services: Services, actor: Actor, workshop_id: str, *, shown: bool
-) -> WorkshopRow:
+) -> models.Workshop:
     """Put the join code and QR full size on the shared screen (or take them down again),
     for someone who comes late; it replaces a spotlighted proposal."""
     with unit_of_work(services) as uow:
@@ -117,7 +120,7 @@ def show_join_code(
             workshop.spotlight_proposal_id = wanted
             uow.session.add(workshop)
             uow.record(workshop.id, [SpotlightChanged(proposal_id=wanted)])
-    return workshop
+    return models.Workshop.of(workshop)
 
 
 def end_phase_focus(workshop: WorkshopRow) -> list[Event]:
@@ -135,7 +138,7 @@ def end_phase_focus(workshop: WorkshopRow) -> list[Event]:
 
 def hide_comment(
     services: Services, actor: Actor, comment_id: str, *, hidden: bool = True
-) -> CommentRow:
+) -> models.Comment:
     """Hide a hurtful comment everywhere at once (or show it again)."""
     with unit_of_work(services) as uow:
         comment = uow.session.get(CommentRow, comment_id)
@@ -166,10 +169,10 @@ def hide_comment(
                 )
             ],
         )
-    return comment
+    return models.Comment.of(comment)
 
 
-def remove_member(services: Services, actor: Actor, member_id: str) -> MemberRow:
+def remove_member(services: Services, actor: Actor, member_id: str) -> models.Member:
     """Take a member out of the workshop: their token stops working at once."""
     with unit_of_work(services) as uow:
         member = uow.session.get(MemberRow, member_id)
@@ -198,4 +201,4 @@ def remove_member(services: Services, actor: Actor, member_id: str) -> MemberRow
                     )
                 ],
             )
-    return member
+    return models.Member.of(member)

@@ -15,7 +15,7 @@ from app.deliberation.pots import Balance, EntryKind
 from app.deliberation.text import N_
 from app.infra.tables import GroupRow
 
-from . import ledger
+from . import ledger, models
 from .unit import Services, unit_of_work
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -24,7 +24,7 @@ POT_MAX_MINOR = 100_000_000_00  # a hundred million: a typo guard, not a policy
 
 @dataclass(frozen=True)
 class GroupView:
-    group: GroupRow
+    group: models.Group
     balance: Balance
 
 
@@ -54,7 +54,7 @@ def create_group(
             ("group", group.id),
             after={"name": clean_name, "pot_minor": amount_minor, "currency": currency},
         )
-    return GroupView(group, balance)
+    return GroupView(models.Group.of(group), balance)
 
 
 def get_group(services: Services, actor: Actor, group_id: str) -> GroupView:
@@ -63,7 +63,7 @@ def get_group(services: Services, actor: Actor, group_id: str) -> GroupView:
         if group is None:
             raise NotFound(N_("There is no such group."))
         require(actor, Action.VIEW_GROUP, organisation_id=group.organisation_id)
-        return GroupView(group, ledger.balance(session, group.id))
+        return GroupView(models.Group.of(group), ledger.balance(session, group.id))
 
 
 def list_groups(services: Services, actor: Actor) -> Sequence[GroupView]:
@@ -74,4 +74,4 @@ def list_groups(services: Services, actor: Actor) -> Sequence[GroupView]:
             .where(GroupRow.organisation_id == actor.organisation_id)
             .order_by(col(GroupRow.created_at))
         ).all()
-        return [GroupView(g, ledger.balance(session, g.id)) for g in groups]
+        return [GroupView(models.Group.of(g), ledger.balance(session, g.id)) for g in groups]

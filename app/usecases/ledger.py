@@ -10,6 +10,8 @@ from sqlmodel import Session, col, select
 from app.deliberation.pots import Balance, EntryKind
 from app.infra.tables import GroupRow, LedgerEntryRow
 
+from . import models
+
 
 @dataclass(frozen=True)
 class Posting:
@@ -37,7 +39,7 @@ def balance(session: Session, group_id: str) -> Balance:
     return balance_after(_last_entry(session, group_id))
 
 
-def balance_after(entry: LedgerEntryRow | None) -> Balance:
+def balance_after(entry: LedgerEntryRow | models.LedgerEntry | None) -> Balance:
     """The pot's balance as it stood right after ``entry`` (empty before the first)."""
     if entry is None:
         return Balance()

@@ -25,7 +25,7 @@ from app.infra.tables import (
     WorkshopRow,
 )
 
-from . import ledger
+from . import ledger, models
 from .facilitation import FOCUS_JOIN_CODE
 from .queries import (
     CommentView,
@@ -60,10 +60,10 @@ class EarlierRound:
     """A closed round before the current one: its result, its proposals and what became of
     the funded ones, so a phone keeps them when the next round starts."""
 
-    round: RoundRow
-    result: ResultRow
+    round: models.Round
+    result: models.Result
     proposals: Sequence[ProposalCard]
-    fates: Mapping[str, DecisionRow]
+    fates: Mapping[str, models.Decision]
 
     @property
     def titles(self) -> dict[str, str]:
@@ -81,17 +81,17 @@ class EarlierRound:
 
 @dataclass(frozen=True)
 class Snapshot:
-    workshop: WorkshopRow
-    group: GroupRow
+    workshop: models.Workshop
+    group: models.Group
     balance: Balance
-    rounds: Sequence[RoundRow]
-    round: RoundRow | None  # the current round: the newest that has started
+    rounds: Sequence[models.Round]
+    round: models.Round | None  # the current round: the newest that has started
     proposals: Sequence[ProposalCard]
-    members: Sequence[MemberRow]
+    members: Sequence[models.Member]
     ballots: int
-    result: ResultRow | None
-    live_result: ResultRow | None = None  # while voting, if the round shows it live
-    fates: Mapping[str, DecisionRow] = field(default_factory=dict)  # by proposal, once closed
+    result: models.Result | None
+    live_result: models.Result | None = None  # while voting, if the round shows it live
+    fates: Mapping[str, models.Decision] = field(default_factory=dict)  # by proposal, closed
     eligible_at_close: int | None = None  # the M counted when the round closed
     earlier: Sequence[EarlierRound] = ()  # closed rounds before the current one, newest first
 
@@ -189,7 +189,7 @@ def _snapshot(session: Session, workshop_id: str) -> Snapshot:
     ballots = 0
     eligible_at_close: int | None = None
     result = live = None
-    fates: dict[str, DecisionRow] = {}
+    fates: dict[str, models.Decision] = {}
     if current is not None:
         rows = proposals_of(session, current.id)
         by_proposal = comments_of(session, [p.id for p in rows], names)
@@ -199,7 +199,7 @@ def _snapshot(session: Session, workshop_id: str) -> Snapshot:
         live = live_result(session, current, group.id, rows) if result is None else None
         if result is not None:
             fates = {
-                d.proposal_id: d
+                d.proposal_id: models.Decision.of(d)
                 for d in session.exec(select(DecisionRow).where(DecisionRow.round_id == current.id))
             }
     earlier = [
@@ -208,16 +208,16 @@ def _snapshot(session: Session, workshop_id: str) -> Snapshot:
         if r.phase == "closed" and (current is None or r.id != current.id)
     ]
     return Snapshot(
-        workshop=workshop,
-        group=group,
+        workshop=models.Workshop.of(workshop),
+        group=models.Group.of(group),
         balance=ledger.balance(session, group.id),
-        rounds=rounds,
-        round=current,
+        rounds=[models.Round.of(r) for r in rounds],
+        round=models.Round.of(current) if current is not None else None,
         proposals=proposals,
-        members=[m for m in all_members if is_present(m)],
+        members=[models.Member.of(m) for m in all_members if is_present(m)],
         ballots=ballots,
-        result=result,
-        live_result=live,
+        result=models.Result.of(result) if result is not None else None,
+        live_result=models.Result.of(live) if live is not None else None,
         fates=fates,
         eligible_at_close=eligible_at_close,
         earlier=[e for e in earlier if e is not None],
@@ -245,10 +245,10 @@ def _earlier(session: Session, round_: RoundRow, names: Mapping[str, str]) -> Ea
         return None
     decisions = session.exec(select(DecisionRow).where(DecisionRow.round_id == round_.id))
     return EarlierRound(
-        round=round_,
-        result=result,
+        round=models.Round.of(round_),
+        result=models.Result.of(result),
         proposals=[_card(p, names, []) for p in proposals_of(session, round_.id)],
-        fates={d.proposal_id: d for d in decisions},
+        fates={d.proposal_id: models.Decision.of(d) for d in decisions},
     )
 
 

@@ -15,6 +15,7 @@ from app.deliberation.permissions import Action, Actor, require
 from app.deliberation.text import N_
 from app.infra.tables import DecisionRow, GroupRow, PaymentRow, ReceiptRow
 
+from . import models
 from .unit import Services, unit_of_work
 
 # What a receipt may be, told by its first bytes, and the name its copy gets.
@@ -44,7 +45,7 @@ def sniff(data: bytes) -> str | None:
 
 @dataclass(frozen=True)
 class Receipt:
-    row: ReceiptRow
+    row: models.Receipt
     path: Path
 
 
@@ -58,7 +59,7 @@ def _payment_of(session: Session, payment_id: str) -> tuple[PaymentRow, GroupRow
     return payment, group
 
 
-def add_receipt(services: Services, actor: Actor, payment_id: str, data: bytes) -> ReceiptRow:
+def add_receipt(services: Services, actor: Actor, payment_id: str, data: bytes) -> models.Receipt:
     """Keep ``data`` as a receipt of the payment; refused unless it is a PDF or a photo of
     at most the configured size. Nothing touches the disk before the actor may add it."""
     with services.db.reading() as session:
@@ -107,7 +108,7 @@ def add_receipt(services: Services, actor: Actor, payment_id: str, data: bytes) 
         temporary.unlink(missing_ok=True)  # nothing recorded: no file left behind either
         path.unlink(missing_ok=True)
         raise
-    return row
+    return models.Receipt.of(row)
 
 
 def get_receipt(services: Services, actor: Actor, receipt_id: str) -> Receipt:
@@ -117,4 +118,4 @@ def get_receipt(services: Services, actor: Actor, receipt_id: str) -> Receipt:
             raise NotFound(N_("There is no such receipt."))
         _payment, group = _payment_of(session, row.payment_id)
         require(actor, Action.VIEW_DECISIONS, organisation_id=group.organisation_id)
-        return Receipt(row, services.settings.receipts_dir / row.stored_name)
+        return Receipt(models.Receipt.of(row), services.settings.receipts_dir / row.stored_name)

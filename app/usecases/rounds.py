@@ -42,7 +42,7 @@ from app.infra.tables import (
     WorkshopRow,
 )
 
-from . import ledger
+from . import ledger, models
 from .decisions import open_decisions
 from .facilitation import end_phase_focus
 from .queries import (
@@ -99,14 +99,14 @@ def _resent(sent: Sent, same: bool) -> Sent:
 
 @dataclass(frozen=True)
 class ProposalView:
-    proposal: ProposalRow
+    proposal: models.Proposal
     author: str
     comments: Sequence[CommentView]
 
 
 @dataclass(frozen=True)
 class RoundView:
-    round: RoundRow
+    round: models.Round
     proposals: Sequence[ProposalView]
     members: int
     ballots: int
@@ -143,7 +143,7 @@ def create_round(
     params: Mapping[str, object] | None,
     budget_minor: int | None,
     show_live: bool = False,
-) -> RoundRow:
+) -> models.Round:
     clean_title = require_text("title", title, maximum=120)
     round_method = parse_method(method)
     round_params = validate_params(round_method, params or {})
@@ -190,10 +190,12 @@ def create_round(
             },
         )
         uow.record(workshop.id, [RoundCreated(round_id=round_.id)])
-    return round_
+    return models.Round.of(round_)
 
 
-def set_show_live(services: Services, actor: Actor, round_id: str, *, show_live: bool) -> RoundRow:
+def set_show_live(
+    services: Services, actor: Actor, round_id: str, *, show_live: bool
+) -> models.Round:
     """Show the result as it stands while the group votes, or stop; until the round closes."""
     with unit_of_work(services) as uow:
         round_, workshop = _locked_round(uow, actor, round_id, Action.MANAGE_WORKSHOP)
@@ -210,10 +212,10 @@ def set_show_live(services: Services, actor: Actor, round_id: str, *, show_live:
             round_.show_live = show_live
             uow.session.add(round_)
             uow.record(workshop.id, [LiveResultsChanged(round_id=round_.id, show_live=show_live)])
-    return round_
+    return models.Round.of(round_)
 
 
-def move_phase(services: Services, actor: Actor, round_id: str, *, phase: str) -> RoundRow:
+def move_phase(services: Services, actor: Actor, round_id: str, *, phase: str) -> models.Round:
     """Move the round one phase on; moving to ``closed`` also publishes its result.
 
     The timer and the spotlight end with the phase (``facilitation.end_phase_focus``)."""
@@ -237,7 +239,7 @@ def move_phase(services: Services, actor: Actor, round_id: str, *, phase: str) -
             events.append(ResultPublished(round_id=round_.id))
         uow.session.add(round_)
         uow.record(workshop.id, events)
-    return round_
+    return models.Round.of(round_)
 
 
 def _close(session: Session, round_: RoundRow, workshop: WorkshopRow, actor: Actor) -> None:
@@ -288,10 +290,10 @@ def get_round(services: Services, actor: Actor, round_id: str) -> RoundView:
         result = session.get(ResultRow, round_.id)
         ballots, frozen = round_figures(session, round_.id, result)
         return RoundView(
-            round=round_,
+            round=models.Round.of(round_),
             proposals=[
                 ProposalView(
-                    p,
+                    models.Proposal.of(p),
                     names.get(p.member_id or "", ""),
                     [c for c in comments.get(p.id, []) if not c.hidden],
                 )
@@ -314,7 +316,7 @@ def submit_proposal(
     how_it_helps: str,
     category: str,
     idempotency_key: str = "",
-) -> ProposalRow:
+) -> models.Proposal:
     """A new proposal; with ``idempotency_key`` (made by the member's page), sending the
     same submission again answers the proposal already stored instead of a second one."""
     key = _idempotency_key(idempotency_key)
@@ -331,7 +333,7 @@ def submit_proposal(
                 how_it_helps=how_it_helps,
                 category=category,
             )
-            return _resent(sent, same)
+            return models.Proposal.of(_resent(sent, same))
         phase = Phase(round_.phase)
         require_phase(
             phase, phase.accepts_proposals, N_("Proposals can only be made while proposing.")
@@ -368,7 +370,7 @@ def submit_proposal(
             after={"title": draft.title, "amount_minor": draft.amount_minor, "round_id": round_.id},
         )
         uow.record(workshop.id, [ProposalSubmitted(round_id=round_.id, proposal_id=proposal.id)])
-    return proposal
+    return models.Proposal.of(proposal)
 
 
 def _same_proposal(sent: ProposalRow, budget_minor: int, **fields: Any) -> bool:
@@ -392,7 +394,7 @@ def _clean_comment(text: str) -> str:
 
 def add_comment(
     services: Services, actor: Actor, proposal_id: str, *, text: str, idempotency_key: str = ""
-) -> CommentRow:
+) -> models.Comment:
     """A comment; ``idempotency_key`` as for ``submit_proposal``."""
     key = _idempotency_key(idempotency_key)
     with unit_of_work(services) as uow:
@@ -402,7 +404,9 @@ def add_comment(
         round_, workshop = _locked_round(uow, actor, proposal.round_id, Action.ADD_COMMENT)
         sent_comment = _already_sent(uow.session, CommentRow, actor, key)
         if sent_comment is not None:
-            return _resent(sent_comment, _clean_comment(text) == sent_comment.text)
+            return models.Comment.of(
+                _resent(sent_comment, _clean_comment(text) == sent_comment.text)
+            )
         phase = Phase(round_.phase)
         require_phase(
             phase,
@@ -423,12 +427,12 @@ def add_comment(
             workshop.id,
             [CommentAdded(round_id=round_.id, proposal_id=proposal.id, comment_id=comment.id)],
         )
-    return comment
+    return models.Comment.of(comment)
 
 
 def cast_ballot(
     services: Services, actor: Actor, round_id: str, body: Mapping[str, object]
-) -> BallotRow:
+) -> models.Ballot:
     """Put in the member's ballot, replacing any earlier one for this round."""
     with unit_of_work(services) as uow:
         round_, workshop = _locked_round(uow, actor, round_id, Action.CAST_BALLOT)
@@ -465,12 +469,12 @@ def cast_ballot(
                 )
             ],
         )
-    return row
+    return models.Ballot.of(row)
 
 
 @dataclass(frozen=True)
 class ResultView:
-    result: ResultRow
+    result: models.Result
     currency: str
     titles: dict[str, str]
     provisional: bool = False  # shown live while voting, not the round's result yet
@@ -502,7 +506,9 @@ def get_result(services: Services, actor: Actor, round_id: str) -> ResultView:
     with services.db.reading() as session:
         round_, result, group = _published(session, actor, round_id, live=True)
         titles = {p.id: p.title for p in proposals_of(session, round_.id)}
-        return ResultView(result, group.currency, titles, provisional=round_.closed_at is None)
+        return ResultView(
+            models.Result.of(result), group.currency, titles, provisional=round_.closed_at is None
+        )
 
 
 def export_pabulib(services: Services, actor: Actor, round_id: str) -> str:

@@ -21,6 +21,7 @@ from app.deliberation.text import N_
 from app.infra.clock import utcnow
 from app.infra.tables import GroupRow, MemberRow, RoundRow, SessionRow, WorkshopRow
 
+from . import models
 from .accounts import end_logins, start_member_session
 from .queries import present
 from .unit import Services, lock_workshop, unit_of_work
@@ -32,16 +33,16 @@ _CODE_TRIES = 20
 
 @dataclass(frozen=True)
 class WorkshopView:
-    workshop: WorkshopRow
-    rounds: Sequence[RoundRow]
+    workshop: models.Workshop
+    rounds: Sequence[models.Round]
     members: int
 
 
 @dataclass(frozen=True)
 class Joined:
-    member: MemberRow
+    member: models.Member
     token: str
-    workshop: WorkshopRow
+    workshop: models.Workshop
 
 
 def _code_in_use(session: Session, code: str) -> bool:
@@ -57,7 +58,7 @@ def _code_in_use(session: Session, code: str) -> bool:
 
 def start_workshop(
     services: Services, actor: Actor, *, group_id: str, title: str, language: str = "da"
-) -> WorkshopRow:
+) -> models.Workshop:
     clean_title = require_text("title", title, maximum=120)
     if language not in LANGUAGES:
         raise InvalidInput(N_("The language must be da or en."), field="language")
@@ -87,7 +88,7 @@ def start_workshop(
                     ("workshop", workshop.id),
                     after={"title": clean_title, "group_id": group.id, "language": language},
                 )
-            return workshop
+            return models.Workshop.of(workshop)
         except IntegrityError:  # another workshop took the code at the same instant
             continue
     raise Conflict(N_("Could not find a free join code. Please try again."))
@@ -122,7 +123,22 @@ def get_workshop(services: Services, actor: Actor, workshop_id: str) -> Workshop
             .where(RoundRow.workshop_id == workshop.id)
             .order_by(col(RoundRow.created_at))
         ).all()
-        return WorkshopView(workshop, rounds, active_member_count(session, workshop.id))
+        return WorkshopView(
+            models.Workshop.of(workshop),
+            [models.Round.of(r) for r in rounds],
+            active_member_count(session, workshop.id),
+        )
+
+
+def require_live_viewer(services: Services, actor: Actor, workshop_id: str) -> None:
+    """That ``actor`` may watch this workshop's live pages: one of its members, or a
+    facilitator of its organisation (who manages it)."""
+    with services.db.reading() as session:
+        workshop = session.get(WorkshopRow, workshop_id)
+    if workshop is None:
+        raise NotFound()
+    action = Action.MANAGE_WORKSHOP if actor.is_user else Action.FOLLOW_EVENTS
+    require(actor, action, organisation_id=workshop.organisation_id, workshop_id=workshop_id)
 
 
 def device_hash(services: Services, workshop_id: str, device: str) -> str:
@@ -223,7 +239,7 @@ def join_workshop(
             workshop.id,
             [MemberJoined(member_id=member.id, members=active_member_count(session, workshop.id))],
         )
-    return Joined(member, token, workshop)
+    return Joined(models.Member.of(member), token, models.Workshop.of(workshop))
 
 
 @dataclass(frozen=True)
@@ -271,7 +287,7 @@ def device_members(services: Services, device: str, code: str = "") -> list[Know
         return [Known(name, code, title) for name, code, title in session.exec(query).all()]
 
 
-def leave_workshop(services: Services, actor: Actor) -> MemberRow:
+def leave_workshop(services: Services, actor: Actor) -> models.Member:
     """The member leaves by themselves: every login of theirs ends, they stop counting in
     "N of M" (see ``queries.present``), and their name is free again. Unlike a removal it
     is undone by joining again from the same phone with the same name."""
@@ -304,10 +320,10 @@ def leave_workshop(services: Services, actor: Actor) -> MemberRow:
                     )
                 ],
             )
-    return member
+    return models.Member.of(member)
 
 
-def rotate_screen_token(services: Services, actor: Actor, workshop_id: str) -> WorkshopRow:
+def rotate_screen_token(services: Services, actor: Actor, workshop_id: str) -> models.Workshop:
     """A new screen URL; the old one stops working at once."""
     with unit_of_work(services) as uow:
         workshop = lock_workshop(uow.session, workshop_id)
@@ -316,10 +332,10 @@ def rotate_screen_token(services: Services, actor: Actor, workshop_id: str) -> W
         uow.session.add(workshop)
         uow.audit(actor, "workshop.screen_rotate", ("workshop", workshop.id))
         uow.record(workshop.id, [ScreenRotated()])
-    return workshop
+    return models.Workshop.of(workshop)
 
 
-def open_workshops(services: Services, actor: Actor) -> dict[str, list[WorkshopRow]]:
+def open_workshops(services: Services, actor: Actor) -> dict[str, list[models.Workshop]]:
     """The organisation's open workshops, by group, newest first."""
     require(actor, Action.VIEW_GROUP, organisation_id=actor.organisation_id)
     with services.db.reading() as session:
@@ -331,7 +347,7 @@ def open_workshops(services: Services, actor: Actor) -> dict[str, list[WorkshopR
             )
             .order_by(col(WorkshopRow.created_at).desc())
         ).all()
-    by_group: dict[str, list[WorkshopRow]] = {}
+    by_group: dict[str, list[models.Workshop]] = {}
     for row in rows:
-        by_group.setdefault(row.group_id, []).append(row)
+        by_group.setdefault(row.group_id, []).append(models.Workshop.of(row))
     return by_group

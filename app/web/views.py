@@ -16,8 +16,8 @@ from typing import Any
 import segno
 
 from app.deliberation.methods import Method
-from app.infra.tables import MemberRow, UserRow
 from app.usecases.live import Snapshot
+from app.usecases.models import Member, User
 from app.web.templating import environment, render_blocks, render_page
 
 
@@ -53,14 +53,14 @@ class Page:
 def member_page(
     page: Page,
     snap: Snapshot,
-    me: MemberRow,
+    me: Member,
     ballot: Mapping[str, object] | None,
 ) -> str:
     return render_page("member.html", page.language, _member_context(page, snap, me, ballot))
 
 
 def _member_context(
-    page: Page, snap: Snapshot, me: MemberRow | None, ballot: Mapping[str, object] | None
+    page: Page, snap: Snapshot, me: Member | None, ballot: Mapping[str, object] | None
 ) -> dict[str, Any]:
     return {
         "csrf": page.csrf,
@@ -163,7 +163,7 @@ def _screen_context(page: Page, snap: Snapshot, base_url: str) -> dict[str, Any]
 
 
 def console_page(
-    page: Page, snap: Snapshot, user: UserRow, base_url: str, connected: Collection[str]
+    page: Page, snap: Snapshot, user: User, base_url: str, connected: Collection[str]
 ) -> str:
     return render_page(
         "console.html", page.language, _console_context(page, snap, user, base_url, connected)
@@ -173,7 +173,7 @@ def console_page(
 def _console_context(
     page: Page,
     snap: Snapshot,
-    user: UserRow | None,
+    user: User | None,
     base_url: str,
     connected: Collection[str],
 ) -> dict[str, Any]:
@@ -267,7 +267,7 @@ def initial(
     *,
     base_url: str,
     connected: Collection[str],
-    me: MemberRow | None = None,
+    me: Member | None = None,
     ballot: Mapping[str, object] | None = None,
     with_stage: bool = True,
 ) -> str:

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Body, Header, Request, Response
 from fastapi.responses import PlainTextResponse
 
 from app.deliberation.errors import NotFound
-from app.infra.tables import CommentRow, ProposalRow, RoundRow, UserRow
 from app.usecases import accounts, groups, rounds, workshops
+from app.usecases.models import Comment, Proposal, Round, User
 from app.usecases.queries import CommentView
 from app.web.limits import AttemptLimiter
 from app.web.templating import reason_text
@@ -51,7 +51,7 @@ def logout(services: ServicesDep, actor: ActorDep, token: TokenDep) -> Response:
     return Response(status_code=204)
 
 
-def _user(user: UserRow) -> dict[str, Any]:
+def _user(user: User) -> dict[str, Any]:
     return {"id": user.id, "email": user.email, "role": user.role}
 
 
@@ -173,7 +173,7 @@ def join(body: schemas.JoinBody, request: Request, services: ServicesDep) -> dic
 # --- rounds -----------------------------------------------------------------------------
 
 
-def _round_summary(round_: RoundRow) -> dict[str, Any]:
+def _round_summary(round_: Round) -> dict[str, Any]:
     return {
         "id": round_.id,
         "workshop_id": round_.workshop_id,
@@ -186,7 +186,7 @@ def _round_summary(round_: RoundRow) -> dict[str, Any]:
     }
 
 
-def _proposal(proposal: ProposalRow, author: str = "") -> dict[str, Any]:
+def _proposal(proposal: Proposal, author: str = "") -> dict[str, Any]:
     return {
         "id": proposal.id,
         "round_id": proposal.round_id,
@@ -201,7 +201,7 @@ def _proposal(proposal: ProposalRow, author: str = "") -> dict[str, Any]:
     }
 
 
-def _comment(comment: CommentRow | CommentView, author: str = "") -> dict[str, Any]:
+def _comment(comment: Comment | CommentView, author: str = "") -> dict[str, Any]:
     return {
         "id": comment.id,
         "proposal_id": comment.proposal_id,

@@ -11,10 +11,10 @@ from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
 from app.deliberation.permissions import Actor
-from app.infra.tables import LedgerEntryRow, PaymentRow
 from app.usecases import audit, decisions, receipts
 from app.usecases.audit import AuditView
 from app.usecases.decisions import DecisionView
+from app.usecases.models import LedgerEntry, Payment
 from app.usecases.unit import Services
 from app.web import exports
 from app.web.forms import parse_day
@@ -44,7 +44,7 @@ def _decision(view: DecisionView) -> dict[str, Any]:
     }
 
 
-def _payment(row: PaymentRow) -> dict[str, Any]:
+def _payment(row: Payment) -> dict[str, Any]:
     return {
         "id": row.id,
         "decision_id": row.decision_id,
@@ -55,7 +55,7 @@ def _payment(row: PaymentRow) -> dict[str, Any]:
     }
 
 
-def _entry(row: LedgerEntryRow) -> dict[str, Any]:
+def _entry(row: LedgerEntry) -> dict[str, Any]:
     return {
         "id": row.id,
         "seq": row.seq,

@@ -12,7 +12,6 @@ from starlette.requests import HTTPConnection
 from app.deliberation.errors import DeliberationError, NotAllowed, NotAuthenticated
 from app.deliberation.permissions import Actor
 from app.deliberation.text import N_
-from app.infra.tables import UserRow
 from app.usecases import accounts
 from app.usecases.unit import Services
 from app.web.views import Page
@@ -126,11 +125,3 @@ def _user(request: Request, services: Annotated[Services, Depends(get_services)]
 MemberDep = Annotated[Actor, Depends(_member)]
 UserDep = Annotated[Actor, Depends(_user)]
 CsrfDep = Depends(check_csrf)
-
-
-def user_row(services: Services, user_id: str | None) -> UserRow:
-    """The logged-in user's row, for the facilitator's bar on every page."""
-    with services.db.reading() as session:
-        user = session.get(UserRow, user_id)
-    assert user is not None
-    return user

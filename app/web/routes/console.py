@@ -33,7 +33,6 @@ from .browser import (
     remember_csrf,
     set_cookie,
     user_actor,
-    user_row,
 )
 from .deps import ServicesDep, base_url
 from .errors import error_message as message
@@ -97,7 +96,7 @@ def _home_page(request: Request, services: ServicesDep, error: str = "") -> Resp
     by_group = workshops.open_workshops(services, actor)
     context = {
         "csrf": page.csrf,
-        "user": user_row(services, actor.user_id),
+        "user": accounts.current_user(services, actor),
         "groups": views,
         "workshops": by_group,
         "error": error,
@@ -157,7 +156,7 @@ def console(workshop_id: str, request: Request, services: ServicesDep) -> Respon
     connected = request.app.state.rooms.connected(workshop_id)
     page = page_of(request)
     html = console_page(
-        page, snap, user_row(services, actor.user_id), base_url(request, services), connected
+        page, snap, accounts.current_user(services, actor), base_url(request, services), connected
     )
     return remember_csrf(request, HTMLResponse(html))
 

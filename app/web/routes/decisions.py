@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from app.deliberation.decisions import PaymentMethod
 from app.deliberation.errors import DeliberationError
 from app.deliberation.permissions import Actor, Role
-from app.usecases import audit, decisions, groups, receipts
+from app.usecases import accounts, audit, decisions, groups, receipts
 from app.web import labels
 from app.web.charts import PotPoint, pot_chart
 from app.web.forms import parse_day, parse_kroner
@@ -29,7 +29,6 @@ from .browser import (
     page_of,
     remember_csrf,
     user_actor,
-    user_row,
 )
 from .deps import ServicesDep, language_of
 from .errors import error_message as message
@@ -56,7 +55,7 @@ def _page(
     **context: Any,
 ) -> Response:
     page = page_of(request)
-    user = user_row(services, actor.user_id)
+    user = accounts.current_user(services, actor)
     may_decide = actor.role in (Role.APPROVER, Role.ADMIN)
     html = render_page(
         template,

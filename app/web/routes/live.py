@@ -14,10 +14,9 @@ from fastapi import APIRouter, WebSocket
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect
 
-from app.deliberation.errors import DeliberationError, NotAllowed, NotFound
-from app.deliberation.permissions import Action, Actor, Role, require
-from app.infra.tables import WorkshopRow
-from app.usecases import accounts
+from app.deliberation.errors import DeliberationError, NotAllowed
+from app.deliberation.permissions import Actor, Role
+from app.usecases import accounts, workshops
 from app.usecases.live import Snapshot, load_snapshot, own_ballot_of
 from app.usecases.unit import Services
 from app.web.rooms import Room, Rooms, Viewer
@@ -37,12 +36,7 @@ def _workshop_viewer(services: Services, websocket: WebSocket, workshop_id: str)
         actor = member_actor(services, websocket)
     except DeliberationError:
         actor = user_actor(services, websocket)
-    with services.db.reading() as session:
-        workshop = session.get(WorkshopRow, workshop_id)
-    if workshop is None:
-        raise NotFound()
-    action = Action.MANAGE_WORKSHOP if actor.is_user else Action.FOLLOW_EVENTS
-    require(actor, action, organisation_id=workshop.organisation_id, workshop_id=workshop_id)
+    workshops.require_live_viewer(services, actor, workshop_id)
     return actor
 
 
