@@ -88,11 +88,10 @@ def proposal_form(
     return render_blocks("member.html", ["proposal_form"], page.language, context)
 
 
-def ballot_state(
-    page: Page, snap: Snapshot, ballot: Mapping[str, object] | None, error: str = ""
-) -> str:
-    context = _member_context(page, snap, None, ballot)
-    context["error"] = error
+def ballot_state(page: Page, ballot: Mapping[str, object] | None, error: str = "") -> str:
+    """The member's ``#ballot-state`` after they cast: their own ballot (or why it was not
+    taken) is all the block shows, so it is rendered without a snapshot of the room."""
+    context = {"ballot": ballot, "error": error, "oob": False}
     return render_blocks("member.html", ["ballot_state"], page.language, context)
 
 

@@ -237,16 +237,15 @@ async def member_ballot(
 ) -> HTMLResponse:
     from starlette.concurrency import run_in_threadpool
 
+    """Answers only ``#ballot-state``: the ballot just cast is all it shows, so nothing
+    else is read (the vote counts and live result reach the page through its room)."""
     page = page_of(request)
     body = ballot_body((await request.form()).multi_items())
-    assert actor.workshop_id is not None
     try:
-        row = await run_in_threadpool(rounds.cast_ballot, services, actor, round_id, body)
+        ballot = await run_in_threadpool(rounds.cast_ballot, services, actor, round_id, body)
     except InvalidInput as error:  # e.g. too many points: say so where the vote is
-        snap = await run_in_threadpool(load_snapshot, services, actor.workshop_id)
-        return HTMLResponse(ballot_state(page, snap, None, message(error, page.language)))
-    snap = await run_in_threadpool(load_snapshot, services, actor.workshop_id)
-    return HTMLResponse(ballot_state(page, snap, row.body))
+        return HTMLResponse(ballot_state(page, None, message(error, page.language)))
+    return HTMLResponse(ballot_state(page, ballot.body))
 
 
 def ballot_body(fields: Sequence[tuple[str, object]]) -> dict[str, object]:
