@@ -24,6 +24,7 @@ from app.infra.tables import (
     WorkshopRow,
 )
 
+from . import models
 from .unit import Services
 
 LIMIT_MAX = 1000
@@ -31,7 +32,7 @@ LIMIT_MAX = 1000
 
 @dataclass(frozen=True)
 class AuditView:
-    entry: AuditRow
+    entry: models.AuditEntry
     actor_name: str  # a user's e-mail, a member's display name, or the id ("system")
     # What the entry's ids stand for, in words: a round's or a proposal's title, a
     # decision's or a payment's proposal title, a member's name (so a page never shows ids).
@@ -114,6 +115,11 @@ def named(session: Session, rows: Sequence[AuditRow]) -> list[AuditView]:
         currency[g.id] = g.currency
     currency.update((k, currency.get(g, "DKK")) for k, g in group_of.items())
     return [
-        AuditView(r, people.get(r.actor_id, r.actor_id), names, currency.get(r.subject_id, "DKK"))
+        AuditView(
+            models.AuditEntry.of(r),
+            people.get(r.actor_id, r.actor_id),
+            names,
+            currency.get(r.subject_id, "DKK"),
+        )
         for r in rows
     ]

@@ -57,6 +57,22 @@ class User(ReadModel):
 
 
 @dataclass(frozen=True, slots=True)
+class AuditEntry(ReadModel):
+    """One step of the audit trail: who changed what, when, from what to what."""
+
+    id: str
+    organisation_id: str
+    at: datetime
+    actor_id: str
+    actor_role: str
+    action: str
+    subject_type: str
+    subject_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
 class Group(ReadModel):
     id: str
     organisation_id: str

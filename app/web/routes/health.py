@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
+
+from app.usecases import health
 
 from .deps import ServicesDep
 
@@ -13,9 +14,6 @@ router = APIRouter()
 
 @router.get("/healthz")
 def healthz(services: ServicesDep) -> JSONResponse:
-    try:
-        with services.db.reading() as session:
-            session.exec(text("SELECT 1"))  # type: ignore[call-overload]
-    except Exception:
+    if not health.database_answers(services):
         return JSONResponse({"status": "unavailable"}, status_code=503)
     return JSONResponse({"status": "ok"})
