@@ -58,7 +58,7 @@ def test_every_field_the_app_names_has_words() -> None:
 
 def _messages() -> list[tuple[str, str]]:
     """(msgid, Danish) for every message the app can show."""
-    with (APP / "locale/da/LC_MESSAGES/messages.po").open("rb") as handle:
+    with (APP / "web/locale/da/LC_MESSAGES/messages.po").open("rb") as handle:
         catalog = read_po(handle, locale="da")
     return [(str(m.id), str(m.string)) for m in catalog if m.id and isinstance(m.id, str)]
 
