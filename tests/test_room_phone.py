@@ -47,11 +47,13 @@ def test_the_same_phone_typing_its_name_again_is_the_same_member(api: Api) -> No
     s = _workshop(api)
     first = workshops.join_workshop(api.services, code=s["code"], name="Emil", device=PHONE_A)
     again = workshops.join_workshop(api.services, code=s["code"], name="emil ", device=PHONE_A)
-    assert again.member.id == first.member.id and again.token != first.token
+    assert again.member.id == first.member.id
+    assert again.token != first.token
     assert len(_members(api.services, s["workshop"]["id"])) == 1
     stored = _members(api.services, s["workshop"]["id"])[0].device_hash
     assert stored == workshops.device_hash(api.services, s["workshop"]["id"], PHONE_A)
-    assert stored and PHONE_A not in stored
+    assert stored
+    assert PHONE_A not in stored
     with pytest.raises(Conflict) as taken:  # another phone: the clear "name taken"
         workshops.join_workshop(api.services, code=s["code"], name="Emil", device=PHONE_B)
     assert taken.value.code == "name_taken"
@@ -69,9 +71,11 @@ def test_the_join_page_knows_the_phone(api: Api) -> None:
     joined = client.post(
         "/j", data={"code": s["code"], "name": "Emil", "csrf": csrf}, headers={"HX-Request": "1"}
     )
-    assert joined.status_code == 204 and client.cookies.get("puljen_device")
+    assert joined.status_code == 204
+    assert client.cookies.get("puljen_device")
     back = client.get(f"/j/{s['code']}", follow_redirects=False)
-    assert back.status_code == 303 and back.headers["location"] == "/m"
+    assert back.status_code == 303
+    assert back.headers["location"] == "/m"
     assert back.headers["cache-control"] == "no-store"
     client.cookies.delete("puljen_member")  # the login ended; the phone is still known
     offer = client.get(f"/j/{s['code']}")
@@ -108,7 +112,8 @@ def test_a_member_who_left_is_not_counted_and_comes_back_as_themselves(api: Api)
     live = api.ok("GET", f"/api/v1/rounds/{s['round_id']}", sara)
     assert (live["ballots"], live["members"]) == (1, 1)
     back = workshops.join_workshop(services, code=s["code"], name="Emil", device=PHONE_A)
-    assert back.member.id == emil.member.id and back.member.left_at is None
+    assert back.member.id == emil.member.id
+    assert back.member.left_at is None
     snap = load_snapshot(services, s["workshop"]["id"])
     assert (snap.ballots, snap.eligible) == (2, 2)  # their ballot is theirs again
     mine = api.ok("GET", f"/api/v1/rounds/{s['round_id']}", back.token)["my_ballot"]
@@ -116,7 +121,7 @@ def test_a_member_who_left_is_not_counted_and_comes_back_as_themselves(api: Api)
 
 
 def test_the_name_of_a_member_who_left_is_free_and_the_tally_agrees(api: Api) -> None:
-    s, emil, sara, proposal = _emil_voted_beside_sara(api)
+    s, emil, sara, _proposal = _emil_voted_beside_sara(api)
     services = api.services
     workshops.leave_workshop(services, accounts.authenticate(services, emil.token))
     other = workshops.join_workshop(services, code=s["code"], name="Emil", device=PHONE_B)
@@ -126,7 +131,8 @@ def test_the_name_of_a_member_who_left_is_free_and_the_tally_agrees(api: Api) ->
     api.phase(s["fac"], s["round_id"], "closed")
     result = api.ok("GET", f"/api/v1/rounds/{s['round_id']}/result", sara)
     snap = load_snapshot(services, s["workshop"]["id"])
-    assert result["voters"] == snap.ballots == 0 and snap.eligible == 2
+    assert result["voters"] == snap.ballots == 0
+    assert snap.eligible == 2
 
 
 def test_leaving_in_the_browser_asks_first(api: Api) -> None:
@@ -136,13 +142,16 @@ def test_leaving_in_the_browser_asks_first(api: Api) -> None:
     csrf = client.cookies["puljen_csrf"]
     client.post("/j", data={"code": s["code"], "name": "Emil", "csrf": csrf})
     member = client.get("/m")
-    assert 'href="/m/leave"' in member.text and 'action="/m/leave"' not in member.text
+    assert 'href="/m/leave"' in member.text
+    assert 'action="/m/leave"' not in member.text
     ask = client.get("/m/leave")
-    assert 'id="leave-form"' in ask.text and 'href="/m"' in ask.text
+    assert 'id="leave-form"' in ask.text
+    assert 'href="/m"' in ask.text
     assert len(_members(api.services, s["workshop"]["id"])) == 1
     assert _members(api.services, s["workshop"]["id"])[0].left_at is None  # asking is not leaving
     left = client.post("/m/leave", data={"csrf": csrf}, follow_redirects=False)
-    assert left.status_code == 303 and left.headers["location"] == "/j"
+    assert left.status_code == 303
+    assert left.headers["location"] == "/j"
     assert _members(api.services, s["workshop"]["id"])[0].left_at is not None
     offer = client.get(f"/j/{s['code']}")  # after Leave, no one-tap way back in as Emil
     assert 'name="name" value="Emil"' not in offer.text
@@ -256,8 +265,11 @@ def test_a_members_ballot_goes_to_their_own_pages_only(api: Api) -> None:
         for ws in opened:
             ws.__exit__(None, None, None)
     for html in pushed[:2]:  # both of Emil's tabs follow
-        assert 'id="ballot-state"' in html and "sent" in html and proposal in html
-    assert 'id="ballot-state"' not in pushed[2] and proposal not in pushed[2]  # not Sara's
+        assert 'id="ballot-state"' in html
+        assert "sent" in html
+        assert proposal in html
+    assert 'id="ballot-state"' not in pushed[2]
+    assert proposal not in pushed[2]
     assert 'id="voted"' in pushed[2]
 
 
@@ -312,16 +324,15 @@ def test_migration_0008_upgrades_a_database_with_members_and_results(tmp_path: P
         member = db.execute(sa.text("SELECT name, left_at, device_hash FROM member")).one()
         proposal = db.execute(sa.text("SELECT title, idempotency_key FROM proposal")).one()
         result = db.execute(sa.text("SELECT voters, eligible FROM result")).one()
-    with engine.begin() as db, pytest.raises(sa.exc.IntegrityError):
-        for pid, position in (("p2", 2), ("p3", 3)):  # the same member, the same key: refused
-            db.execute(
-                sa.text(
-                    "INSERT INTO proposal (id, round_id, position, member_id, title, description,"
-                    " amount_minor, how_it_helps, category, created_at, idempotency_key)"
-                    " VALUES (:id, 'r', :pos, 'm', 'X', '', 100, 'job', 'other', :now, 'k')"
-                ),
-                {"id": pid, "pos": position, "now": now},
-            )
+    keyed = sa.text(
+        "INSERT INTO proposal (id, round_id, position, member_id, title, description,"
+        " amount_minor, how_it_helps, category, created_at, idempotency_key)"
+        " VALUES (:id, 'r', :pos, 'm', 'X', '', 100, 'job', 'other', :now, 'k')"
+    )
+    with engine.begin() as db:
+        db.execute(keyed, {"id": "p2", "pos": 2, "now": now})
+        with pytest.raises(sa.exc.IntegrityError):  # the same member, the same key: refused
+            db.execute(keyed, {"id": "p3", "pos": 3, "now": now})
     engine.dispose()
     assert tuple(member) == ("Emil", None, None)
     assert tuple(proposal) == ("Kørekort", None)
@@ -352,7 +363,8 @@ def test_the_device_hash_does_not_link_a_phone_across_workshops(api: Api) -> Non
     second = {"code": api.workshop(first["fac"], api.group(first["fac"])["id"])["code"]}
     a = workshops.join_workshop(api.services, code=first["code"], name="Emil", device=PHONE_A)
     b = workshops.join_workshop(api.services, code=second["code"], name="Emil", device=PHONE_A)
-    assert a.member.device_hash and b.member.device_hash
+    assert a.member.device_hash
+    assert b.member.device_hash
     assert a.member.device_hash != b.member.device_hash
     assert workshops.device_members(api.services, PHONE_A) == []  # no code: nothing to find
     known = workshops.device_members(api.services, PHONE_A, second["code"])
@@ -384,10 +396,12 @@ def test_the_join_page_after_leave_does_not_offer_the_member(api: Api) -> None:
     csrf = client.cookies["puljen_csrf"]
     client.post("/j", data={"code": s["code"], "name": "Emil", "csrf": csrf})
     leave = client.get("/m/leave")
-    assert "Fortsæt som" not in leave.text and "continue as" not in leave.text.lower()
+    assert "Fortsæt som" not in leave.text
+    assert "continue as" not in leave.text.lower()
     client.post("/m/leave", data={"csrf": client.cookies["puljen_csrf"]})
     page = client.get(f"/j/{s['code']}")
-    assert "Fortsæt som Emil" not in page.text and "Continue as Emil" not in page.text
+    assert "Fortsæt som Emil" not in page.text
+    assert "Continue as Emil" not in page.text
 
 
 def test_an_edited_resend_under_the_same_key_is_a_conflict_in_words(api: Api) -> None:

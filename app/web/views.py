@@ -133,7 +133,7 @@ class GridShape:
 def grid_shape(n: int, *, wide: bool = True) -> GridShape:
     """The columns and rows that give ``n`` cards the largest size at a card's shape
     (about 1.7 : 1) in the screen's main area (``wide``: the whole width, else beside a
-    side panel), so up to 40 cards fit 1920×1080 without scrolling."""
+    side panel), so up to 40 cards fit 1920 by 1080 pixels without scrolling."""
     width, height, aspect = (18.5 if wide else 12.0), 7.0, 1.7
     best = GridShape(1, max(n, 1))
     best_size = 0.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import secrets
 from typing import Annotated
@@ -81,10 +82,9 @@ def forget_session(request: Request, services: Services, cookie: str, to: str) -
 
     token = request.cookies.get(cookie)
     if token:
-        try:
+        # Already expired or revoked: forgetting it is all that is left.
+        with contextlib.suppress(DeliberationError):
             accounts.logout(services, token)
-        except DeliberationError:
-            pass  # already expired or revoked: forgetting it is all that is left
     response = RedirectResponse(to, status_code=303)
     response.delete_cookie(cookie, path="/")
     return response

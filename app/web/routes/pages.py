@@ -159,7 +159,8 @@ def member_home(request: Request, services: ServicesDep) -> Response:
         actor = member_actor(services, request)
     except NotAuthenticated:
         return RedirectResponse("/j", status_code=303)
-    assert actor.workshop_id is not None and actor.member_id is not None
+    assert actor.workshop_id is not None
+    assert actor.member_id is not None
     page = page_of(request)
     snap = load_snapshot(services, actor.workshop_id)
     me = next(m for m in snap.members if m.id == actor.member_id)
