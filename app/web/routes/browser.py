@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import secrets
 from typing import Annotated
@@ -17,13 +18,10 @@ from app.usecases import accounts
 from app.usecases.unit import Services
 from app.web.views import Page
 
-from .deps import get_services, language_of
+from .deps import CSRF_COOKIE, CSRF_HEADER, USER_COOKIE, get_services, language_of
 
 MEMBER_COOKIE = "puljen_member"
 DEVICE_COOKIE = "puljen_device"  # random, long-lived: which phone this is (see join_workshop)
-USER_COOKIE = "puljen_user"
-CSRF_COOKIE = "puljen_csrf"
-CSRF_HEADER = "x-csrf-token"
 YEAR = 365 * 24 * 3600
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
@@ -82,10 +80,9 @@ def forget_session(request: Request, services: Services, cookie: str, to: str) -
 
     token = request.cookies.get(cookie)
     if token:
-        try:
+        # Already expired or revoked: forgetting it is all that is left.
+        with contextlib.suppress(DeliberationError):
             accounts.logout(services, token)
-        except DeliberationError:
-            pass  # already expired or revoked: forgetting it is all that is left
     response = RedirectResponse(to, status_code=303)
     response.delete_cookie(cookie, path="/")
     return response

@@ -294,3 +294,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 TOO_MANY: dict[int | str, dict[str, Any]] = {
     429: {**_ERROR, "description": "Too many attempts: try again later."},
 }
+
+
+def file_answer(description: str, *media_types: str) -> dict[int | str, dict[str, Any]]:
+    """A 200 answer that is a file, not JSON: its media types, for ``responses=``."""
+    return {200: {"content": {kind: {} for kind in media_types}, "description": description}}
