@@ -36,6 +36,7 @@ from .public import (
     UserPublic,
     WorkshopDetailPublic,
     WorkshopPublic,
+    file_answer,
 )
 
 router = APIRouter(prefix="/api/v1", responses=ERRORS)
@@ -357,7 +358,11 @@ def get_result(
     )
 
 
-@router.get("/rounds/{round_id}/pabulib", response_class=PlainTextResponse)
+@router.get(
+    "/rounds/{round_id}/pabulib",
+    response_class=Response,
+    responses=file_answer("A pabulib .pb file (UTF-8 text).", "text/plain"),
+)
 def export_pabulib(round_id: str, services: ServicesDep, actor: ActorDep) -> PlainTextResponse:
     """A closed round as a pabulib .pb file (voters numbered, never named)."""
     text = rounds.export_pabulib(services, actor, round_id)

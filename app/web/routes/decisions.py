@@ -256,7 +256,8 @@ def hold(
     )
 
 
-@router.post("/decisions/{decision_id}/pay", dependencies=[CsrfDep])
+@router.post("/decisions/{decision_id}/payments", dependencies=[CsrfDep])
+@router.post("/decisions/{decision_id}/pay", dependencies=[CsrfDep])  # the first spelling
 def pay(
     decision_id: str,
     request: Request,
@@ -301,7 +302,8 @@ def complete(
     )
 
 
-@router.post("/decisions/{decision_id}/refund", dependencies=[CsrfDep])
+@router.post("/decisions/{decision_id}/refunds", dependencies=[CsrfDep])
+@router.post("/decisions/{decision_id}/refund", dependencies=[CsrfDep])  # the first spelling
 def refund(
     decision_id: str,
     request: Request,
