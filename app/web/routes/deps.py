@@ -52,11 +52,14 @@ def bearer_token(connection: HTTPConnection) -> str | None:
     return None
 
 
-def _csrf_matches(request: Request) -> bool:
-    """The pages' double-submit token: the header an htmx page sends equals its cookie."""
+def require_csrf(request: Request, given: str | None) -> None:
+    """The pages' double-submit check: the token a page sends (header or form field) must
+    equal its cookie."""
     expected = request.cookies.get(CSRF_COOKIE)
-    given = request.headers.get(CSRF_HEADER)
-    return bool(expected and given and secrets.compare_digest(expected, given))
+    if not expected or not given or not secrets.compare_digest(expected, given):
+        raise NotAllowed(
+            N_("This page has expired. Please reload it and try again."), code="csrf_failed"
+        )
 
 
 def require_token(request: Request) -> str:
@@ -71,10 +74,8 @@ def require_token(request: Request) -> str:
     token = request.cookies.get(USER_COOKIE)
     if not token:
         raise NotAuthenticated()
-    if request.method not in SAFE_METHODS and not _csrf_matches(request):
-        raise NotAllowed(
-            N_("This page has expired. Please reload it and try again."), code="csrf_failed"
-        )
+    if request.method not in SAFE_METHODS:
+        require_csrf(request, request.headers.get(CSRF_HEADER))
     return token
 
 
