@@ -1,104 +1,116 @@
-"""The JSON API for follow-through: decisions, payments and the pot's ledger."""
+"""The JSON API of decisions: what became of each funded proposal (approval, payments,
+receipts), the pot's ledger, the audit trail and their CSV exports."""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, Query, Request, Response, UploadFile
 from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
-from app.deliberation.permissions import Actor
 from app.usecases import audit, decisions, receipts
 from app.usecases.audit import AuditView
 from app.usecases.decisions import DecisionView
 from app.usecases.models import LedgerEntry, Payment
-from app.usecases.unit import Services
 from app.web import exports
 from app.web.forms import parse_day
 
 from . import schemas
 from .deps import ActorDep, ServicesDep
+from .public import (
+    ERRORS,
+    AuditEntryPublic,
+    DecisionDetailPublic,
+    DecisionPublic,
+    LedgerEntryPublic,
+    OrganisationSettingsPublic,
+    PaymentMadePublic,
+    PaymentPublic,
+    PaymentWithReceiptsPublic,
+    ReceiptPublic,
+    file_answer,
+)
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", responses=ERRORS)
 
 
-def _decision(view: DecisionView) -> dict[str, Any]:
+def _decision(view: DecisionView) -> DecisionPublic:
     row = view.decision
-    return {
-        "id": row.id,
-        "proposal_id": row.proposal_id,
-        "round_id": row.round_id,
-        "title": view.title,
-        "status": row.status,
-        "amount_minor": row.funded_minor,
-        "approved_minor": row.approved_minor,
-        "paid_minor": row.paid_minor,
-        "approvals": len(row.approvals),
-        "reason": row.reason,
-        "question": row.question,
-        "note": row.note,
-        "updated_at": row.updated_at.isoformat(),
-    }
+    return DecisionPublic(
+        id=row.id,
+        proposal_id=row.proposal_id,
+        round_id=row.round_id,
+        title=view.title,
+        status=row.status,
+        amount_minor=row.funded_minor,
+        approved_minor=row.approved_minor,
+        paid_minor=row.paid_minor,
+        approvals=len(row.approvals),
+        reason=row.reason,
+        question=row.question,
+        note=row.note,
+        updated_at=row.updated_at.isoformat(),
+    )
 
 
-def _payment(row: Payment) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "decision_id": row.decision_id,
-        "amount_minor": row.amount_minor,
-        "paid_to": row.paid_to,
-        "method": row.method,
-        "paid_on": row.paid_on.isoformat(),
-    }
+def _payment(row: Payment) -> PaymentPublic:
+    return PaymentPublic(
+        id=row.id,
+        decision_id=row.decision_id,
+        amount_minor=row.amount_minor,
+        paid_to=row.paid_to,
+        method=row.method,
+        paid_on=row.paid_on.isoformat(),
+    )
 
 
-def _entry(row: LedgerEntry) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "seq": row.seq,
-        "kind": row.kind,
-        "amount_minor": row.amount_minor,
-        "decision_id": row.decision_id,
-        "round_id": row.round_id,
-        "actor": row.actor,
-        "at": row.at.isoformat(),
-        "note": row.note,
-    }
+def _entry(row: LedgerEntry) -> LedgerEntryPublic:
+    return LedgerEntryPublic(
+        id=row.id,
+        seq=row.seq,
+        kind=row.kind,
+        amount_minor=row.amount_minor,
+        decision_id=row.decision_id,
+        round_id=row.round_id,
+        actor=row.actor,
+        at=row.at.isoformat(),
+        note=row.note,
+    )
 
 
 @router.get("/groups/{group_id}/decisions")
-def list_decisions(group_id: str, services: ServicesDep, actor: ActorDep) -> list[dict[str, Any]]:
+def list_decisions(group_id: str, services: ServicesDep, actor: ActorDep) -> list[DecisionPublic]:
     return [_decision(v) for v in decisions.list_decisions(services, actor, group_id)]
 
 
 @router.post("/decisions/{decision_id}/approve")
 def approve(
     decision_id: str, body: schemas.ApproveBody, services: ServicesDep, actor: ActorDep
-) -> dict[str, Any]:
+) -> DecisionPublic:
     return _decision(decisions.approve(services, actor, decision_id, body.amount_minor))
 
 
 @router.post("/decisions/{decision_id}/reject")
 def reject(
     decision_id: str, body: schemas.RejectBody, services: ServicesDep, actor: ActorDep
-) -> dict[str, Any]:
+) -> DecisionPublic:
     return _decision(decisions.reject(services, actor, decision_id, body.reason))
 
 
 @router.post("/decisions/{decision_id}/hold")
 def hold(
     decision_id: str, body: schemas.HoldBody, services: ServicesDep, actor: ActorDep
-) -> dict[str, Any]:
+) -> DecisionPublic:
     return _decision(decisions.hold(services, actor, decision_id, body.question))
 
 
 @router.post("/decisions/{decision_id}/payments", status_code=201)
 def pay(
     decision_id: str, body: schemas.PaymentBody, services: ServicesDep, actor: ActorDep
-) -> dict[str, Any]:
+) -> PaymentMadePublic:
     view, payment = decisions.pay(
         services,
         actor,
@@ -108,34 +120,37 @@ def pay(
         method=body.method,
         paid_on=parse_day(body.paid_on or "", "paid_on"),
     )
-    return {**_payment(payment), "decision": _decision(view)}
+    return PaymentMadePublic(**_payment(payment).model_dump(), decision=_decision(view))
 
 
 @router.post("/decisions/{decision_id}/complete")
 def complete(
     decision_id: str, body: schemas.CompleteBody, services: ServicesDep, actor: ActorDep
-) -> dict[str, Any]:
+) -> DecisionPublic:
     return _decision(decisions.complete(services, actor, decision_id, body.note))
 
 
 @router.get("/decisions/{decision_id}")
-def get_decision(decision_id: str, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
+def get_decision(decision_id: str, services: ServicesDep, actor: ActorDep) -> DecisionDetailPublic:
     """A decision with its payments, their receipts and its timeline (oldest first)."""
     detail = decisions.decision_detail(services, actor, decision_id)
-    return {
-        **_decision(detail.view),
-        "group_id": detail.group.id,
-        "payments": [
-            {**_payment(p.payment), "receipts": [r.id for r in p.receipts]} for p in detail.payments
+    return DecisionDetailPublic(
+        **_decision(detail.view).model_dump(),
+        group_id=detail.group.id,
+        payments=[
+            PaymentWithReceiptsPublic(
+                **_payment(p.payment).model_dump(), receipts=[r.id for r in p.receipts]
+            )
+            for p in detail.payments
         ],
-        "timeline": [_audit(step) for step in detail.timeline],
-    }
+        timeline=[_audit(step) for step in detail.timeline],
+    )
 
 
 @router.post("/groups/{group_id}/adjustments", status_code=201)
 def adjust(
     group_id: str, body: schemas.AdjustmentBody, services: ServicesDep, actor: ActorDep
-) -> dict[str, Any]:
+) -> LedgerEntryPublic:
     """An administrator's correction of the pot's total (signed øre), with a reason."""
     row = decisions.adjust(
         services, actor, group_id, amount_minor=body.amount_minor, reason=body.reason
@@ -146,42 +161,61 @@ def adjust(
 @router.put("/organisation/settings")
 def organisation_settings(
     body: schemas.OrganisationSettingsBody, services: ServicesDep, actor: ActorDep
-) -> dict[str, Any]:
+) -> OrganisationSettingsPublic:
     row = decisions.set_second_approver_threshold(services, actor, body.second_approver_above_minor)
-    return {"second_approver_above_minor": row.second_approver_above_minor}
+    return OrganisationSettingsPublic(second_approver_above_minor=row.second_approver_above_minor)
 
 
 @router.post("/decisions/{decision_id}/refunds")
 def refund(
     decision_id: str, body: schemas.RefundBody, services: ServicesDep, actor: ActorDep
-) -> dict[str, Any]:
+) -> DecisionPublic:
     """Money paid out came back after completion: available in the pot again."""
     return _decision(decisions.refund(services, actor, decision_id, body.amount_minor, body.note))
 
 
 @router.get("/groups/{group_id}/ledger")
-def ledger(group_id: str, services: ServicesDep, actor: ActorDep) -> list[dict[str, Any]]:
+def ledger(group_id: str, services: ServicesDep, actor: ActorDep) -> list[LedgerEntryPublic]:
     return [_entry(row) for row in decisions.ledger_of(services, actor, group_id)]
 
 
 # --- audit trail and exports ----------------------------------------------------------
 
-DecimalMark = Annotated[str, Query(pattern="^(point|comma)$", description="comma: 1234,50 and ;")]
+DecimalMark = Annotated[
+    str | None,
+    Query(
+        pattern="^(point|comma)$",
+        description="point: 1234.50 and commas; comma: 1234,50 and semicolons (Danish Excel)."
+        " Default: point; comma at the pages' addresses under /f/.",
+    ),
+]
 
 
-def _audit(view: AuditView) -> dict[str, Any]:
+def decimal_comma(request: Request, decimal: DecimalMark = None) -> bool:
+    """Whether a CSV export writes ``1234,50`` with semicolons: as asked, else as its address
+    suggests (the pages' links under ``/f/`` open in Danish Excel)."""
+    if decimal is None:
+        return request.url.path.startswith("/f/")
+    return decimal == "comma"
+
+
+CommaDep = Annotated[bool, Depends(decimal_comma)]
+CSV = file_answer("A CSV file (UTF-8 with a BOM).", "text/csv")
+
+
+def _audit(view: AuditView) -> AuditEntryPublic:
     row = view.entry
-    return {
-        "id": row.id,
-        "at": row.at.isoformat(),
-        "actor": view.actor_name,
-        "actor_role": row.actor_role,
-        "action": row.action,
-        "subject_type": row.subject_type,
-        "subject_id": row.subject_id,
-        "before": row.before,
-        "after": row.after,
-    }
+    return AuditEntryPublic(
+        id=row.id,
+        at=row.at.isoformat(),
+        actor=view.actor_name,
+        actor_role=row.actor_role,
+        action=row.action,
+        subject_type=row.subject_type,
+        subject_id=row.subject_id,
+        before=row.before,
+        after=row.after,
+    )
 
 
 @router.get("/audit")
@@ -190,7 +224,7 @@ def audit_trail(
     actor: ActorDep,
     limit: Annotated[int, Query(ge=1, le=audit.LIMIT_MAX)] = 200,
     before: datetime | None = None,
-) -> list[dict[str, Any]]:
+) -> list[AuditEntryPublic]:
     """The organisation's audit trail, newest first (``before``: page back in time)."""
     return [_audit(v) for v in audit.trail(services, actor, limit=limit, before=before)]
 
@@ -203,7 +237,9 @@ def _csv(body: bytes, name: str) -> Response:
     )
 
 
-def audit_csv(services: Services, actor: Actor, comma: bool) -> Response:
+@router.get("/audit.csv", response_class=Response, responses=CSV)
+def audit_export(services: ServicesDep, actor: ActorDep, comma: CommaDep) -> Response:
+    """The whole audit trail as CSV, codes and before/after as JSON."""
     rows = [
         [
             v.entry.at.isoformat(),
@@ -221,7 +257,10 @@ def audit_csv(services: Services, actor: Actor, comma: bool) -> Response:
     return _csv(exports.document(header, rows, decimal_comma=comma), "audit.csv")
 
 
-def ledger_csv(services: Services, actor: Actor, group_id: str, comma: bool) -> Response:
+@router.get("/groups/{group_id}/ledger.csv", response_class=Response, responses=CSV)
+def ledger_export(
+    group_id: str, services: ServicesDep, actor: ActorDep, comma: CommaDep
+) -> Response:
     rows = [
         [
             str(e.seq),
@@ -245,7 +284,10 @@ def ledger_csv(services: Services, actor: Actor, group_id: str, comma: bool) -> 
     return _csv(exports.document(header, rows, decimal_comma=comma), "ledger.csv")
 
 
-def decisions_csv(services: Services, actor: Actor, group_id: str, comma: bool) -> Response:
+@router.get("/groups/{group_id}/decisions.csv", response_class=Response, responses=CSV)
+def decisions_export(
+    group_id: str, services: ServicesDep, actor: ActorDep, comma: CommaDep
+) -> Response:
     rows = [
         [
             v.decision.id,
@@ -263,53 +305,31 @@ def decisions_csv(services: Services, actor: Actor, group_id: str, comma: bool) 
     return _csv(exports.document(header, rows, decimal_comma=comma), "decisions.csv")
 
 
-@router.get("/audit.csv")
-def audit_export(
-    services: ServicesDep, actor: ActorDep, decimal: DecimalMark = "point"
-) -> Response:
-    """The whole audit trail as CSV (``decimal=comma``: for Danish Excel)."""
-    return audit_csv(services, actor, decimal == "comma")
-
-
-@router.get("/groups/{group_id}/ledger.csv")
-def ledger_export(
-    group_id: str, services: ServicesDep, actor: ActorDep, decimal: DecimalMark = "point"
-) -> Response:
-    return ledger_csv(services, actor, group_id, decimal == "comma")
-
-
-@router.get("/groups/{group_id}/decisions.csv")
-def decisions_export(
-    group_id: str, services: ServicesDep, actor: ActorDep, decimal: DecimalMark = "point"
-) -> Response:
-    return decisions_csv(services, actor, group_id, decimal == "comma")
-
-
 # --- receipts ---------------------------------------------------------------------------
 
 
 @router.post("/payments/{payment_id}/receipts", status_code=201)
 async def add_receipt(
     payment_id: str, file: UploadFile, services: ServicesDep, actor: ActorDep
-) -> dict[str, Any]:
+) -> ReceiptPublic:
     """A photo or PDF of the receipt (≤ 10 MB; its type is told by its content)."""
     data = await file.read()
     row = await run_in_threadpool(receipts.add_receipt, services, actor, payment_id, data)
-    return {
-        "id": row.id,
-        "payment_id": row.payment_id,
-        "content_type": row.content_type,
-        "size_bytes": row.size_bytes,
-    }
+    return ReceiptPublic(
+        id=row.id,
+        payment_id=row.payment_id,
+        content_type=row.content_type,
+        size_bytes=row.size_bytes,
+    )
 
 
-@router.get("/receipts/{receipt_id}")
+RECEIPT = file_answer("The receipt, in the type read from its first bytes.", *receipts.KINDS)
+
+
+@router.get("/receipts/{receipt_id}", response_class=Response, responses=RECEIPT)
 def get_receipt(receipt_id: str, services: ServicesDep, actor: ActorDep) -> FileResponse:
-    return receipt_file(receipts.get_receipt(services, actor, receipt_id))
-
-
-def receipt_file(receipt: receipts.Receipt) -> FileResponse:
     """A receipt as a download: its checked type, never sniffed again, never cached."""
+    receipt = receipts.get_receipt(services, actor, receipt_id)
     return FileResponse(
         receipt.path,
         media_type=receipt.row.content_type,

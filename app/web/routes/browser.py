@@ -10,20 +10,23 @@ from typing import Annotated
 from fastapi import Depends, Request, Response
 from starlette.requests import HTTPConnection
 
-from app.deliberation.errors import DeliberationError, NotAllowed, NotAuthenticated
+from app.deliberation.errors import DeliberationError, NotAuthenticated
 from app.deliberation.permissions import Actor
-from app.deliberation.text import N_
 from app.usecases import accounts
 from app.usecases.unit import Services
 from app.web.views import Page
 
-from .deps import get_services, language_of
+from .deps import (
+    CSRF_COOKIE,
+    CSRF_HEADER,
+    USER_COOKIE,
+    get_services,
+    language_of,
+    require_csrf,
+)
 
 MEMBER_COOKIE = "puljen_member"
 DEVICE_COOKIE = "puljen_device"  # random, long-lived: which phone this is (see join_workshop)
-USER_COOKIE = "puljen_user"
-CSRF_COOKIE = "puljen_csrf"
-CSRF_HEADER = "x-csrf-token"
 YEAR = 365 * 24 * 3600
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
@@ -64,16 +67,12 @@ def remember_csrf(request: Request, response: Response) -> Response:
 
 async def check_csrf(request: Request) -> None:
     """Double-submit check: the header (htmx) or form field must match the cookie."""
-    expected = request.cookies.get(CSRF_COOKIE)
     given = request.headers.get(CSRF_HEADER)
     if not given and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
     ):
         given = str((await request.form()).get("csrf") or "")
-    if not expected or not given or not secrets.compare_digest(expected, given):
-        raise NotAllowed(
-            N_("This page has expired. Please reload it and try again."), code="csrf_failed"
-        )
+    require_csrf(request, given)
 
 
 def forget_session(request: Request, services: Services, cookie: str, to: str) -> Response:

@@ -24,7 +24,6 @@ from app.web.templating import render_page
 from app.web.views import console_page, round_form
 
 from .browser import (
-    USER_COOKIE,
     CsrfDep,
     UserDep,
     forget_session,
@@ -34,7 +33,7 @@ from .browser import (
     set_cookie,
     user_actor,
 )
-from .deps import ServicesDep, base_url
+from .deps import USER_COOKIE, ServicesDep, base_url
 from .errors import error_message as message
 
 router = APIRouter(prefix="/f", include_in_schema=False)

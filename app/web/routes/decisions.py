@@ -8,7 +8,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, Response, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from app.deliberation.decisions import PaymentMethod
@@ -21,7 +21,7 @@ from app.web.forms import parse_day, parse_kroner
 from app.web.i18n import format_day, format_money, translate
 from app.web.templating import render_page
 
-from .api_decisions import DecimalMark, audit_csv, decisions_csv, ledger_csv, receipt_file
+from . import api_decisions
 from .browser import (
     CsrfDep,
     UserDep,
@@ -34,7 +34,17 @@ from .deps import ServicesDep, language_of
 from .errors import error_message as message
 from .errors import status_of
 
-router = APIRouter(prefix="/f")
+router = APIRouter(prefix="/f", include_in_schema=False)
+
+# The pages' downloads are the API's own routes (their login cookie is accepted there);
+# under /f/ the CSV exports write a decimal comma unless asked for ``decimal=point``.
+for path, export in (
+    ("/audit.csv", api_decisions.audit_export),
+    ("/groups/{group_id}/ledger.csv", api_decisions.ledger_export),
+    ("/groups/{group_id}/decisions.csv", api_decisions.decisions_export),
+    ("/receipts/{receipt_id}", api_decisions.get_receipt),
+):
+    router.add_api_route(path, export, methods=["GET"], response_class=Response)
 
 
 def _viewer(request: Request, services: ServicesDep) -> Actor | None:
@@ -72,27 +82,6 @@ def audit_page(request: Request, services: ServicesDep) -> Response:
         return _to_login()
     entries = audit.trail(services, actor, limit=500)
     return _page(request, services, actor, "audit.html", entries=entries)
-
-
-@router.get("/audit.csv")
-def audit_export(services: ServicesDep, actor: UserDep, decimal: DecimalMark = "comma") -> Response:
-    """The exports, for the pages (their login is a cookie); Danish Excel's format unless
-    ``decimal=point``."""
-    return audit_csv(services, actor, decimal == "comma")
-
-
-@router.get("/groups/{group_id}/ledger.csv")
-def ledger_export(
-    group_id: str, services: ServicesDep, actor: UserDep, decimal: DecimalMark = "comma"
-) -> Response:
-    return ledger_csv(services, actor, group_id, decimal == "comma")
-
-
-@router.get("/groups/{group_id}/decisions.csv")
-def decisions_export(
-    group_id: str, services: ServicesDep, actor: UserDep, decimal: DecimalMark = "comma"
-) -> Response:
-    return decisions_csv(services, actor, group_id, decimal == "comma")
 
 
 @router.get("/decisions", response_class=HTMLResponse)
@@ -266,7 +255,8 @@ def hold(
     )
 
 
-@router.post("/decisions/{decision_id}/pay", dependencies=[CsrfDep])
+@router.post("/decisions/{decision_id}/payments", dependencies=[CsrfDep])
+@router.post("/decisions/{decision_id}/pay", dependencies=[CsrfDep])  # the first spelling
 def pay(
     decision_id: str,
     request: Request,
@@ -311,7 +301,8 @@ def complete(
     )
 
 
-@router.post("/decisions/{decision_id}/refund", dependencies=[CsrfDep])
+@router.post("/decisions/{decision_id}/refunds", dependencies=[CsrfDep])
+@router.post("/decisions/{decision_id}/refund", dependencies=[CsrfDep])  # the first spelling
 def refund(
     decision_id: str,
     request: Request,
@@ -355,11 +346,6 @@ async def add_receipt(
         decision_id,
         lambda: receipts.add_receipt(services, actor, payment_id, data),
     )
-
-
-@router.get("/receipts/{receipt_id}")
-def receipt(receipt_id: str, services: ServicesDep, actor: UserDep) -> FileResponse:
-    return receipt_file(receipts.get_receipt(services, actor, receipt_id))
 
 
 @router.get("/groups/{group_id}/pot", response_class=HTMLResponse)

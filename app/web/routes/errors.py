@@ -1,4 +1,4 @@
-"""One place that turns every error into the contract's shape:
+"""One place that turns every error into the contract's shape (``public.ErrorPublic``):
 ``{"error": {"code": ..., "message": ..., "field": ...}}`` with the right status."""
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from app.web.i18n import format_money, translate
 from app.web.templating import render_page
 
 from .deps import language_of
+from .public import ErrorDetailPublic, ErrorPublic
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +48,10 @@ def status_of(error: DeliberationError) -> int:
     return 400
 
 
-def error_body(code: str, message: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
-    error: dict[str, Any] = {"code": code, "message": message}
-    if field:
-        error["field"] = field
-    error.update(extra)
-    return {"error": error}
+def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
+    """The contract's error shape (``ErrorPublic``); ``field`` only when there is one."""
+    detail = ErrorDetailPublic(code=code, message=message, field=field or None)
+    return ErrorPublic(error=detail).model_dump(mode="json")
 
 
 _CODES = {

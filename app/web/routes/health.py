@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Response
 
 from app.usecases import health
 
 from .deps import ServicesDep
+from .public import HealthPublic
 
 router = APIRouter()
 
 
-@router.get("/healthz")
-def healthz(services: ServicesDep) -> JSONResponse:
+@router.get(
+    "/healthz",
+    responses={503: {"model": HealthPublic, "description": "The database does not answer."}},
+)
+def healthz(services: ServicesDep, response: Response) -> HealthPublic:
     if not health.database_answers(services):
-        return JSONResponse({"status": "unavailable"}, status_code=503)
-    return JSONResponse({"status": "ok"})
+        response.status_code = 503
+        return HealthPublic(status="unavailable")
+    return HealthPublic(status="ok")
