@@ -14,7 +14,14 @@ from sqlmodel import Session, col, select
 
 from app.deliberation.codes import make_code, normalise_code
 from app.deliberation.errors import Conflict, InvalidInput, NotFound
-from app.deliberation.events import MemberJoined, MemberLeft, ScreenRotated
+from app.deliberation.events import (
+    MemberJoined,
+    MemberLeft,
+    MemberRejoined,
+    MemberResumed,
+    ScreenRotated,
+    WorkshopStarted,
+)
 from app.deliberation.fields import require_text
 from app.deliberation.permissions import Action, Actor, require
 from app.deliberation.text import N_
@@ -81,12 +88,11 @@ def start_workshop(
                 )
                 uow.session.add(workshop)
                 uow.session.flush()
-                uow.audit(
-                    actor,
-                    "workshop.start",
-                    ("workshop", workshop.id),
+                started = WorkshopStarted(
+                    workshop.id,
                     after={"title": clean_title, "group_id": group.id, "language": language},
                 )
+                uow.happened(actor, started)
             return workshop
         except IntegrityError:  # another workshop took the code at the same instant
             continue
@@ -203,25 +209,26 @@ def join_workshop(
             )
         if own is not None:
             member = own
-            action = "member.rejoin" if own.left_at is not None else "member.resume"
+            joined: type[MemberJoined] = (
+                MemberRejoined if own.left_at is not None else MemberResumed
+            )
             member.left_at = None
             session.add(member)
         else:
             member = MemberRow(workshop_id=workshop.id, name=clean_name, device_hash=mine or None)
             session.add(member)
-            action = "member.join"
+            joined = MemberJoined
         session.flush()
         token = start_member_session(session, services, member.id)
-        uow.audit(
+        uow.happened(
             None,
-            action,
-            ("member", member.id),
+            joined(
+                member_id=member.id,
+                members=active_member_count(session, workshop.id),
+                after={"name": member.name, "workshop_id": workshop.id},
+            ),
+            workshop_id=workshop.id,
             organisation_id=workshop.organisation_id,
-            after={"name": member.name, "workshop_id": workshop.id},
-        )
-        uow.record(
-            workshop.id,
-            [MemberJoined(member_id=member.id, members=active_member_count(session, workshop.id))],
         )
     return Joined(member, token, workshop)
 
@@ -289,21 +296,12 @@ def leave_workshop(services: Services, actor: Actor) -> MemberRow:
             member.left_at = utcnow()
             uow.session.add(member)
             uow.session.flush()
-            uow.audit(
-                actor,
-                "member.leave",
-                ("member", member.id),
+            left = MemberLeft(
+                member_id=member.id,
+                members=active_member_count(uow.session, workshop.id),
                 after={"name": member.name, "workshop_id": workshop.id},
             )
-            uow.record(
-                workshop.id,
-                [
-                    MemberLeft(
-                        member_id=member.id,
-                        members=active_member_count(uow.session, workshop.id),
-                    )
-                ],
-            )
+            uow.happened(actor, left, workshop_id=workshop.id)
     return member
 
 
@@ -314,8 +312,7 @@ def rotate_screen_token(services: Services, actor: Actor, workshop_id: str) -> W
         require(actor, Action.MANAGE_WORKSHOP, organisation_id=workshop.organisation_id)
         workshop.screen_token = secrets.token_urlsafe(24)
         uow.session.add(workshop)
-        uow.audit(actor, "workshop.screen_rotate", ("workshop", workshop.id))
-        uow.record(workshop.id, [ScreenRotated()])
+        uow.happened(actor, ScreenRotated(workshop_id=workshop.id), workshop_id=workshop.id)
     return workshop
 
 

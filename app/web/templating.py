@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from app.deliberation.errors import with_amounts
+from app.deliberation.rounds import next_phase
 from app.web import labels, sentences
 from app.web.i18n import (
     LANGUAGES,
@@ -48,6 +49,7 @@ def environment(language: str) -> Environment:
     )
     env.globals.update(
         phase_text=lambda code: _label(language, labels.PHASES, code),
+        next_phase=next_phase,  # the round's one next-phase map, in the core
         phase_hint=lambda code: _label(language, labels.PHASE_HINTS, code),
         category_text=lambda code: _label(language, labels.CATEGORIES, code),
         method_text=lambda code: _label(language, labels.METHODS, code),
