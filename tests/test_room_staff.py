@@ -256,7 +256,7 @@ def test_the_audit_trail_speaks_sentences_with_amounts_and_names(api: Api) -> No
     assert f"sagsbehandler@odense.dk approved {_kr(11_000_00, 'en')} for “Kørekort”." in english
     # The CSV export is as it was: codes and JSON, for a spreadsheet.
     csv = api.client.get("/f/audit.csv").content.decode("utf-8-sig")
-    assert "decision.approve" in csv and '""approved_minor"": 1100000' in csv
+    assert "decision.approved" in csv and '""approved_minor"": 1100000' in csv
 
 
 def _audited_actions() -> set[str]:
@@ -285,7 +285,7 @@ def _audited_actions() -> set[str]:
 
 def test_every_audited_action_has_a_sentence() -> None:
     actions = _audited_actions()
-    assert {"round.phase", "decision.approve", "user.create"} <= actions
+    assert {"round.phase", "decision.approved", "user.created"} <= actions
     sentences = {key.partition(":")[0] for key in labels.AUDIT_SENTENCES}
     assert actions <= sentences, actions - sentences
 
