@@ -18,7 +18,13 @@ from dataclasses import dataclass
 from .errors import InvalidInput, PotOverspent
 from .text import N_
 
-__all__ = ["Balance", "EntryKind", "effective_budget"]
+__all__ = ["Balance", "EntryKind", "effective_budget", "share_percent"]
+
+
+def share_percent(part_minor: int, whole_minor: int) -> float:
+    """How much of ``whole`` ``part`` is, in percent to two decimals (a bar's width); a
+    whole of nothing counts as one øre, so nothing divides by zero."""
+    return round(100 * part_minor / (whole_minor or 1), 2)
 
 
 class EntryKind(enum.StrEnum):
