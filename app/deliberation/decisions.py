@@ -36,9 +36,9 @@ __all__ = [
     "hold",
     "left_to_pay",
     "pay",
-    "released_by_approving",
     "refund",
     "reject",
+    "released_by_approving",
 ]
 
 REASON_MAX = 1000

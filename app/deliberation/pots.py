@@ -1,7 +1,7 @@
 """Pot arithmetic: balances derived from an append-only ledger, in øre.
 
 Each ledger entry moves money between the pot's columns; the balance after an entry is the
-fold of every entry before it. ``available = total − reserved − approved − spent`` and no
+fold of every entry before it. ``available = total - reserved - approved - spent`` and no
 entry may take ``available`` (or any column) below zero.
 
 The money of a funded proposal goes *reserved* (the round funded it) → *approved* (the

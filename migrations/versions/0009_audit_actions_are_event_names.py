@@ -14,7 +14,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = '0009'
 down_revision: str | None = '0008'
 branch_labels: str | Sequence[str] | None = None
@@ -66,12 +65,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    bind = op.get_bind()
-    shown = [
-        row.id
-        for row in bind.execute(sa.select(audit.c.id, audit.c.after).where(audit.c.action == "comment.hidden"))
-        if not (row.after or {}).get("hidden")
-    ]
+    hidden = sa.select(audit.c.id, audit.c.after).where(audit.c.action == "comment.hidden")
+    shown = [row.id for row in op.get_bind().execute(hidden) if not (row.after or {}).get("hidden")]
     for old, new in RENAMED.items():
         if old != "comment.show":
             op.execute(audit.update().where(audit.c.action == new).values(action=old))

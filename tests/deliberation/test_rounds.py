@@ -18,9 +18,11 @@ def test_a_new_round_is_a_draft_and_says_so_once() -> None:
     created = Round.create(
         "r-1", title="Runde 1", method="approval", params={}, budget_minor=500, show_live=True
     )
-    assert created.round.phase is Phase.DRAFT and created.round.show_live
+    assert created.round.phase is Phase.DRAFT
+    assert created.round.show_live
     [event] = created.events
-    assert isinstance(event, RoundCreated) and event.payload() == {"round_id": "r-1"}
+    assert isinstance(event, RoundCreated)
+    assert event.payload() == {"round_id": "r-1"}
     assert event.audit().after == {
         "title": "Runde 1",
         "method": "approval",
@@ -48,13 +50,15 @@ def test_the_next_phase_map_lives_in_the_core(phase: Phase, following: Phase | N
 def test_a_move_returns_the_new_round_and_the_change_with_before_and_after() -> None:
     draft = _round()
     change = draft.open_for_proposals()
-    assert change.round.phase is Phase.PROPOSING and draft.phase is Phase.DRAFT  # frozen
+    assert change.round.phase is Phase.PROPOSING
+    assert draft.phase is Phase.DRAFT
     [event] = change.events
     assert isinstance(event, PhaseChanged)
     assert event.payload() == {"round_id": "r-1", "phase": "proposing"}
     audit = event.audit()
     assert (audit.subject_type, audit.subject_id) == ("round", "r-1")
-    assert audit.before == {"phase": "draft"} and audit.after == {"phase": "proposing"}
+    assert audit.before == {"phase": "draft"}
+    assert audit.after == {"phase": "proposing"}
 
 
 def test_closing_publishes_the_result_after_the_phase_change() -> None:
@@ -94,7 +98,8 @@ def test_showing_the_result_live_changes_once_and_not_after_the_close() -> None:
     assert event.payload() == {"round_id": "r-1", "show_live": True}
     assert event.audit().before == {"show_live": False}
     same = change.round.show_result_live(True)
-    assert same.round == change.round and same.events == ()  # nothing happened
+    assert same.round == change.round
+    assert same.events == ()
     with pytest.raises(Conflict) as refused:
         _round(Phase.CLOSED).show_result_live(True)
     assert refused.value.code == "round_closed"
@@ -123,4 +128,5 @@ def test_a_budget_is_at_most_what_the_pot_has() -> None:
     assert empty.value.code == "pot_empty"
     with pytest.raises(Conflict) as over:
         budget_within(701, 700)
-    assert over.value.code == "budget_exceeds_pot" and over.value.field == "budget_minor"
+    assert over.value.code == "budget_exceeds_pot"
+    assert over.value.field == "budget_minor"
