@@ -14,6 +14,8 @@ from app.deliberation.events import NAMES
 from app.infra.db import alembic_config
 from app.infra.tables import AuditRow, EventRow
 from app.usecases import accounts, facilitation
+from app.usecases.audit import AuditView
+from app.web import sentences
 from tests.conftest import Api
 from tests.support import OLD_WORKSHOP_ROWS
 
@@ -115,3 +117,39 @@ def test_migration_0009_renames_stored_actions_to_event_names(tmp_path: Path) ->
     command.downgrade(alembic_config(url), "0008")
     assert actions() == {key: action for key, (action, _) in old.items()}
     engine.dispose()
+
+
+def _said(action: str, after: dict[str, object], before: dict[str, object] | None = None) -> str:
+    entry = AuditRow(
+        organisation_id="o",
+        actor_id="u",
+        actor_role="facilitator",
+        action=action,
+        subject_type="x",
+        subject_id="s",
+        before=before,
+        after=after,
+    )
+    view = AuditView(entry, "Sara", {"s": "Kørekort", "p": "Kørekort"})
+    return sentences.audit_sentence(view, "en")
+
+
+def test_the_trail_reads_the_same_under_the_event_names() -> None:
+    assert _said("comment.hidden", {"hidden": True}) == "Sara hid a comment on “Kørekort”."
+    assert _said("comment.hidden", {"hidden": False}) == (
+        "Sara showed a comment on “Kørekort” again."
+    )
+    assert _said("member.rejoined", {"name": "Emil"}) == (
+        "Emil came back to the workshop on the same phone."
+    )
+    assert _said("member.resumed", {"name": "Emil"}) == "Emil continued on the same phone."
+    assert _said("join_code.changed", {"shown": False}) == (
+        "Sara took the join code off the shared screen."
+    )
+    assert _said("timer.changed", {"seconds": 0}) == "Sara stopped the timer."
+    assert _said("spotlight.changed", {"proposal_id": "p"}) == (
+        "Sara put “Kørekort” in the spotlight."
+    )
+    assert _said("proposal.created", {"title": "Kørekort", "amount_minor": 100_00}) == (
+        "Sara proposed “Kørekort” for DKK 100.00."
+    )
