@@ -31,7 +31,7 @@ def test_a_new_role_holds_from_the_next_request_and_is_audited(api: Api) -> None
 
     made = api.call("POST", "/api/v1/groups", token, json=group)
     assert made.status_code == 201, made.text
-    [entry] = _trail(api, admin, "user.role")
+    [entry] = _trail(api, admin, "user.role_changed")
     assert entry["before"] == {"email": "kim@odense.dk", "role": "approver"}
     assert entry["after"] == {"email": "kim@odense.dk", "role": "facilitator"}
     assert entry["actor_role"] == "system"
@@ -41,7 +41,7 @@ def test_setting_the_same_role_again_changes_and_records_nothing(api: Api) -> No
     admin = api.user("admin@odense.dk", role="admin")
     api.user("kim@odense.dk", role="approver")
     accounts.set_role(api.services, email="kim@odense.dk", role="approver")
-    assert _trail(api, admin, "user.role") == []
+    assert _trail(api, admin, "user.role_changed") == []
 
 
 def test_a_new_password_ends_every_login_and_the_old_one_stops_working(api: Api) -> None:
@@ -60,7 +60,7 @@ def test_a_new_password_ends_every_login_and_the_old_one_stops_working(api: Api)
     assert api.client.post("/api/v1/auth/login", json=old).status_code == 401
     new = {"email": "kim@odense.dk", "password": "a new long one"}
     assert api.client.post("/api/v1/auth/login", json=new).status_code == 200
-    [entry] = _trail(api, admin, "user.password")
+    [entry] = _trail(api, admin, "user.password_changed")
     assert entry["after"] == {"email": "kim@odense.dk", "logins_ended": 2}
     assert "a new long one" not in str(entry) and "password_hash" not in str(entry)
 
@@ -85,7 +85,7 @@ def test_bad_changes_name_the_field_and_change_nothing(
     assert refused.value.field == field
     assert api.call("GET", "/api/v1/audit", token).status_code == 200  # still logged in
     actions = {e["action"] for e in api.call("GET", "/api/v1/audit", admin).json()}
-    assert actions.isdisjoint({"user.role", "user.password"})
+    assert actions.isdisjoint({"user.role_changed", "user.password_changed"})
 
 
 def test_the_puljen_user_command_changes_roles_and_passwords(

@@ -271,15 +271,15 @@ def test_every_step_is_in_the_audit_trail_newest_first(api: Api) -> None:
     )
     trail = api.ok("GET", "/api/v1/audit", s["fac"])
     actions = [e["action"] for e in trail]
-    assert actions[:2] == ["decision.pay", "decision.approve"]
+    assert actions[:2] == ["decision.paid", "decision.approved"]
     for expected in (
         "round.phase",
-        "proposal.submit",
-        "member.join",
-        "round.create",
-        "workshop.start",
-        "group.create",
-        "user.create",
+        "proposal.created",
+        "member.joined",
+        "round.created",
+        "workshop.started",
+        "group.created",
+        "user.created",
     ):
         assert expected in actions, expected
     approved = trail[1]
@@ -293,12 +293,12 @@ def test_every_step_is_in_the_audit_trail_newest_first(api: Api) -> None:
     }
     closing = next(e for e in trail if e["action"] == "round.phase")
     assert closing["before"] == {"phase": "voting"} and closing["after"] == {"phase": "closed"}
-    joined = next(e for e in trail if e["action"] == "member.join")
+    joined = next(e for e in trail if e["action"] == "member.joined")
     assert joined["after"]["name"] == "Asta"
     # Members never read it; another organisation sees none of it.
     other = api.user("revisor@aalborg.dk", role="approver", organisation_id=_other_org(api))
     theirs = api.ok("GET", "/api/v1/audit", other)
-    assert {e["action"] for e in theirs} == {"organisation.create", "user.create"}
+    assert {e["action"] for e in theirs} == {"organisation.created", "user.created"}
 
 
 def test_exports_open_in_danish_excel(api: Api) -> None:
@@ -404,7 +404,7 @@ def test_an_administrator_corrects_a_pot_with_a_reason(api: Api) -> None:
     entry = api.ok("POST", path, admin, json={"amount_minor": -2_000_00, "reason": "Tastefejl"})
     assert entry["kind"] == "adjust" and entry["note"] == "Tastefejl"
     assert _pot(api, s)["total_minor"] == 48_000_00
-    assert api.ok("GET", "/api/v1/audit", admin)[0]["action"] == "pot.adjust"
+    assert api.ok("GET", "/api/v1/audit", admin)[0]["action"] == "pot.adjusted"
 
 
 def test_above_the_organisations_threshold_two_approvers_must_agree(api: Api) -> None:
@@ -426,7 +426,7 @@ def test_above_the_organisations_threshold_two_approvers_must_agree(api: Api) ->
     done = api.ok("POST", f"{base}/approve", second, json={})
     assert done["status"] == "approved" and _pot(api, s)["approved_minor"] == 12_000_00
     detail = api.ok("GET", base, s["fac"])
-    assert [step["action"] for step in detail["timeline"]] == ["decision.approve"] * 2
+    assert [step["action"] for step in detail["timeline"]] == ["decision.approved"] * 2
     assert {step["actor"] for step in detail["timeline"]} == {
         "sagsbehandler@odense.dk",
         "sagsbehandler2@odense.dk",

@@ -10,16 +10,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .errors import InvalidInput
-from .methods import Method
+from .methods import POINTS, Method
 from .text import N_
 
 __all__ = [
+    "CHOICES",
     "ApprovalBallot",
     "Ballot",
-    "CHOICES",
     "ConsentBallot",
     "CumulativeBallot",
     "parse_ballot",
+    "points_allowed",
+    "points_left",
 ]
 
 CHOICES = ("yes", "no", "abstain")
@@ -82,8 +84,20 @@ def parse_ballot(
             )
         return ballot
     if method is Method.CUMULATIVE:
-        return _points(body, costs, int(str(params.get("points", 10))))
+        return _points(body, costs, points_allowed(params))
     return _choices(body, costs)
+
+
+def points_allowed(params: Mapping[str, object]) -> int:
+    """How many points each member shares out in a cumulative round."""
+    return int(str(params.get("points", POINTS)))
+
+
+def points_left(params: Mapping[str, object], ballot: Mapping[str, object] | None) -> int:
+    """What a member has not given out yet, by the ballot they cast (``None``: none yet)."""
+    given = (ballot or {}).get("points")
+    spent = sum(int(str(n)) for n in given.values()) if isinstance(given, Mapping) else 0
+    return points_allowed(params) - spent
 
 
 def _known(proposal_id: str, costs: Mapping[str, int], field: str) -> None:

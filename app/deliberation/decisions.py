@@ -34,9 +34,11 @@ __all__ = [
     "approve",
     "complete",
     "hold",
+    "left_to_pay",
     "pay",
     "refund",
     "reject",
+    "released_by_approving",
 ]
 
 REASON_MAX = 1000
@@ -82,6 +84,16 @@ class Step:
 
 _DECIDABLE = frozenset({Status.FUNDED, Status.ON_HOLD})
 _PAYABLE = frozenset({Status.APPROVED, Status.PAID})
+
+
+def left_to_pay(approved_minor: int, paid_minor: int) -> int:
+    """What was approved and not paid (yet): what completing gives back to the pot."""
+    return approved_minor - paid_minor
+
+
+def released_by_approving(funded_minor: int, approved_minor: int) -> int:
+    """What goes back to the pot when less than the funded amount is approved."""
+    return funded_minor - approved_minor
 
 
 def _not_their_own(decision: Decision, actor: str) -> None:
@@ -133,7 +145,7 @@ def approve(
         return Step(replace(decision, approvals=(actor,), pending_minor=amount))
     postings: list[tuple[EntryKind, int]] = [(EntryKind.APPROVE, amount)]
     if amount < decision.funded_minor:
-        postings.append((EntryKind.RELEASE, decision.funded_minor - amount))
+        postings.append((EntryKind.RELEASE, released_by_approving(decision.funded_minor, amount)))
     approved = replace(
         decision,
         status=Status.APPROVED,
@@ -167,7 +179,7 @@ def pay(decision: Decision, actor: str, amount_minor: int) -> Step:
     _must_be(decision, _PAYABLE, N_("Only an approved decision can be paid."))
     _not_their_own(decision, actor)
     require_amount("amount_minor", amount_minor)
-    left = decision.approved_minor - decision.paid_minor
+    left = left_to_pay(decision.approved_minor, decision.paid_minor)
     if amount_minor > left:
         raise Conflict(
             N_("Only {left} of the approved amount is left to pay."),
@@ -182,7 +194,7 @@ def pay(decision: Decision, actor: str, amount_minor: int) -> Step:
 def complete(decision: Decision, actor: str) -> Step:
     """Close it: what was approved but not paid goes back to the pot."""
     _must_be(decision, _PAYABLE, N_("Only an approved decision can be completed."))
-    unspent = decision.approved_minor - decision.paid_minor
+    unspent = left_to_pay(decision.approved_minor, decision.paid_minor)
     done = replace(decision, status=Status.COMPLETED)
     return Step(done, ((EntryKind.RETURN, unspent),) if unspent else ())
 

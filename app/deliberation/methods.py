@@ -9,7 +9,9 @@ from fractions import Fraction
 from .errors import InvalidInput
 from .text import N_
 
-__all__ = ["Method", "parse_method", "validate_params"]
+__all__ = ["POINTS", "Method", "parse_method", "validate_params"]
+
+POINTS = 10  # what each member shares out in a cumulative round, unless the round says
 
 
 _PARAMS: dict[str, frozenset[str]] = {
@@ -78,7 +80,7 @@ def validate_params(method: Method, params: Mapping[str, object]) -> dict[str, o
             params={"method": method.value, "name": unknown[0]},
         )
     if method is Method.CUMULATIVE:
-        return {"points": _whole(params.get("points", 10), "points", 1, 100)}
+        return {"points": _whole(params.get("points", POINTS), "points", 1, 100)}
     if method is Method.CONSENT:
         checked: dict[str, object] = {"threshold": _share(params.get("threshold", "0.5"))}
         if params.get("max_no") is not None:

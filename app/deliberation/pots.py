@@ -1,7 +1,7 @@
 """Pot arithmetic: balances derived from an append-only ledger, in øre.
 
 Each ledger entry moves money between the pot's columns; the balance after an entry is the
-fold of every entry before it. ``available = total − reserved − approved − spent`` and no
+fold of every entry before it. ``available = total - reserved - approved - spent`` and no
 entry may take ``available`` (or any column) below zero.
 
 The money of a funded proposal goes *reserved* (the round funded it) → *approved* (the
@@ -18,7 +18,13 @@ from dataclasses import dataclass
 from .errors import InvalidInput, PotOverspent
 from .text import N_
 
-__all__ = ["Balance", "EntryKind", "effective_budget"]
+__all__ = ["Balance", "EntryKind", "effective_budget", "share_percent"]
+
+
+def share_percent(part_minor: int, whole_minor: int) -> float:
+    """How much of ``whole`` ``part`` is, in percent to two decimals (a bar's width); a
+    whole of nothing counts as one øre, so nothing divides by zero."""
+    return round(100 * part_minor / (whole_minor or 1), 2)
 
 
 class EntryKind(enum.StrEnum):

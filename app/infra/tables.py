@@ -166,7 +166,7 @@ class AuditRow(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow, index=True)
     actor_id: str  # a user's or a member's id, or "system"
     actor_role: str
-    action: str  # e.g. "round.phase", "decision.approve"
+    action: str  # the event's name, e.g. "round.phase", "decision.approved"
     subject_type: str
     subject_id: str
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))

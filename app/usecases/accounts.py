@@ -10,6 +10,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.deliberation.errors import Conflict, InvalidInput, NotAuthenticated
+from app.deliberation.events import (
+    OrganisationCreated,
+    UserCreated,
+    UserPasswordChanged,
+    UserRoleChanged,
+)
 from app.deliberation.permissions import USER_ROLES, Actor, Role
 from app.deliberation.text import N_
 from app.infra.clock import utcnow
@@ -39,13 +45,8 @@ def create_organisation(services: Services, *, name: str) -> models.Organisation
         row = OrganisationRow(name=name)
         uow.session.add(row)
         uow.session.flush()
-        uow.audit(
-            None,
-            "organisation.create",
-            ("organisation", row.id),
-            organisation_id=row.id,
-            after={"name": name},
-        )
+        created = OrganisationCreated(row.id, after={"name": name})
+        uow.happened(None, created, organisation_id=row.id)
     return models.Organisation.of(row)
 
 
@@ -108,13 +109,8 @@ def create_user(
             )
             uow.session.add(row)
             uow.session.flush()
-            uow.audit(
-                None,
-                "user.create",
-                ("user", row.id),
-                organisation_id=organisation_id,
-                after={"email": email, "role": user_role.value},
-            )
+            created = UserCreated(row.id, after={"email": email, "role": user_role.value})
+            uow.happened(None, created, organisation_id=organisation_id)
     except IntegrityError:
         raise Conflict(
             N_("A user with that e-mail already exists."), code="email_taken", field="email"
@@ -132,14 +128,12 @@ def set_role(services: Services, *, email: str, role: str) -> models.User:
         if before != user_role.value:
             row.role = user_role.value
             uow.session.add(row)
-            uow.audit(
-                None,
-                "user.role",
-                ("user", row.id),
-                organisation_id=row.organisation_id,
+            changed = UserRoleChanged(
+                row.id,
                 before={"email": email, "role": before},
                 after={"email": email, "role": user_role.value},
             )
+            uow.happened(None, changed, organisation_id=row.organisation_id)
     return models.User.of(row)
 
 
@@ -152,13 +146,8 @@ def set_password(services: Services, *, email: str, password: str) -> int:
         row.password_hash = password_hash
         uow.session.add(row)
         ended = end_logins(uow.session, col(SessionRow.user_id) == row.id)
-        uow.audit(
-            None,
-            "user.password",
-            ("user", row.id),
-            organisation_id=row.organisation_id,
-            after={"email": email, "logins_ended": ended},
-        )
+        changed = UserPasswordChanged(row.id, after={"email": email, "logins_ended": ended})
+        uow.happened(None, changed, organisation_id=row.organisation_id)
     return ended
 
 

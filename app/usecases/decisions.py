@@ -15,7 +15,17 @@ from sqlmodel import Session, col, select
 from app.deliberation import decisions as rules
 from app.deliberation.decisions import Decision, PaymentMethod, Status, Step
 from app.deliberation.errors import InvalidInput, NotFound
-from app.deliberation.events import DecisionChanged
+from app.deliberation.events import (
+    DecisionApproved,
+    DecisionCompleted,
+    DecisionEvent,
+    DecisionHeld,
+    DecisionPaid,
+    DecisionRefunded,
+    DecisionRejected,
+    OrganisationSettingsChanged,
+    PotAdjusted,
+)
 from app.deliberation.fields import clean_text, require_amount, require_choice, require_text
 from app.deliberation.permissions import Action, Actor, require
 from app.deliberation.pots import Balance, EntryKind
@@ -107,7 +117,7 @@ def _step(
     actor: Actor,
     decision_id: str,
     make: Callable[[Decision, str, int | None], Step],
-    action: str,
+    event: type[DecisionEvent],
     note: str = "",
     said: tuple[str, str] | None = None,
     after: Callable[[Session, DecisionRow], None] | None = None,
@@ -165,17 +175,15 @@ def _step(
             after(session, row)
         session.add(row)
         session.flush()
-        uow.record(  # the group's phones show what became of it, live
-            round_.workshop_id,
-            [DecisionChanged(round_id=row.round_id, decision_id=row.id, status=row.status)],
-        )
-        uow.audit(
-            actor,
-            action,
-            ("decision", row.id),
+        taken = event(
+            round_id=row.round_id,
+            decision_id=row.id,
+            status=row.status,
             before=before,
             after={**_figures(row), **({"note": note} if note else {})},
         )
+        # In the trail, and on the group's phones, which show what became of it, live.
+        uow.happened(actor, taken, workshop_id=round_.workshop_id)
         title = session.get(ProposalRow, row.proposal_id)
         return DecisionView(models.Decision.of(row), title.title if title else "")
 
@@ -202,7 +210,7 @@ def approve(
         lambda d, who, above: rules.approve(
             d, who, amount_minor, second_approver_above_minor=above
         ),
-        "decision.approve",
+        DecisionApproved,
     )
 
 
@@ -212,7 +220,7 @@ def reject(services: Services, actor: Actor, decision_id: str, reason: str) -> D
         actor,
         decision_id,
         lambda d, who, _above: rules.reject(d, who, reason),
-        "decision.reject",
+        DecisionRejected,
         said=("reason", reason),
     )
 
@@ -223,7 +231,7 @@ def hold(services: Services, actor: Actor, decision_id: str, question: str) -> D
         actor,
         decision_id,
         lambda d, who, _above: rules.hold(d, who, question),
-        "decision.hold",
+        DecisionHeld,
         said=("question", question),
     )
 
@@ -260,7 +268,7 @@ def pay(
         actor,
         decision_id,
         lambda d, who, _above: rules.pay(d, who, amount_minor),
-        "decision.pay",
+        DecisionPaid,
         note=to,
         after=record,
     )
@@ -275,7 +283,7 @@ def refund(
         actor,
         decision_id,
         lambda d, who, _above: rules.refund(d, who, amount_minor),
-        "decision.refund",
+        DecisionRefunded,
         note=require_text("note", note, maximum=200, required=False),
     )
 
@@ -286,7 +294,7 @@ def complete(services: Services, actor: Actor, decision_id: str, note: str = "")
         actor,
         decision_id,
         lambda d, who, _above: rules.complete(d, who),
-        "decision.complete",
+        DecisionCompleted,
         said=("note", note),
     )
 
@@ -464,12 +472,13 @@ def adjust(
             [ledger.Posting(EntryKind.ADJUST, amount_minor, note=why)],
             actor=actor.user_id or "",
         )
-        uow.audit(
+        uow.happened(
             actor,
-            "pot.adjust",
-            ("group", group.id),
-            before={"total_minor": before.total_minor},
-            after={"total_minor": after.total_minor, "reason": why},
+            PotAdjusted(
+                group.id,
+                before={"total_minor": before.total_minor},
+                after={"total_minor": after.total_minor, "reason": why},
+            ),
         )
         return models.LedgerEntry.of(ledger.entries(uow.session, group.id)[-1])
 
@@ -492,12 +501,13 @@ def set_second_approver_threshold(
     with unit_of_work(services) as uow:
         organisation = uow.session.get(OrganisationRow, actor.organisation_id)
         assert organisation is not None
-        uow.audit(
+        uow.happened(
             actor,
-            "organisation.settings",
-            ("organisation", organisation.id),
-            before={"second_approver_above_minor": organisation.second_approver_above_minor},
-            after={"second_approver_above_minor": above_minor},
+            OrganisationSettingsChanged(
+                organisation.id,
+                before={"second_approver_above_minor": organisation.second_approver_above_minor},
+                after={"second_approver_above_minor": above_minor},
+            ),
         )
         organisation.second_approver_above_minor = above_minor
         uow.session.add(organisation)

@@ -16,6 +16,7 @@ from app.deliberation.errors import InvalidInput, NotFound
 from app.deliberation.events import (
     CommentHidden,
     Event,
+    JoinCodeChanged,
     MemberRemoved,
     SpotlightChanged,
     TimerChanged,
@@ -59,8 +60,12 @@ def start_timer(
         workshop = _managed(uow, actor, workshop_id)
         workshop.timer_ends_at = utcnow() + timedelta(seconds=seconds)
         uow.session.add(workshop)
-        uow.audit(actor, "workshop.timer", ("workshop", workshop.id), after={"seconds": seconds})
-        uow.record(workshop.id, [TimerChanged(ends_at=workshop.timer_ends_at.isoformat())])
+        started = TimerChanged(
+            ends_at=workshop.timer_ends_at.isoformat(),
+            workshop_id=workshop.id,
+            after={"seconds": seconds},
+        )
+        uow.happened(actor, started, workshop_id=workshop.id)
     return models.Workshop.of(workshop)
 
 
@@ -69,8 +74,8 @@ def stop_timer(services: Services, actor: Actor, workshop_id: str) -> models.Wor
         workshop = _managed(uow, actor, workshop_id)
         workshop.timer_ends_at = None
         uow.session.add(workshop)
-        uow.audit(actor, "workshop.timer", ("workshop", workshop.id), after={"seconds": 0})
-        uow.record(workshop.id, [TimerChanged(ends_at=None)])
+        stopped = TimerChanged(ends_at=None, workshop_id=workshop.id, after={"seconds": 0})
+        uow.happened(actor, stopped, workshop_id=workshop.id)
     return models.Workshop.of(workshop)
 
 
@@ -88,16 +93,15 @@ def spotlight(
             ).first()
             if found is None:
                 raise NotFound(N_("There is no such proposal."))
-        uow.audit(
-            actor,
-            "workshop.spotlight",
-            ("workshop", workshop.id),
+        changed = SpotlightChanged(
+            proposal_id=proposal_id,
+            workshop_id=workshop.id,
             before={"proposal_id": workshop.spotlight_proposal_id},
             after={"proposal_id": proposal_id},
         )
         workshop.spotlight_proposal_id = proposal_id
         uow.session.add(workshop)
-        uow.record(workshop.id, [SpotlightChanged(proposal_id=proposal_id)])
+        uow.happened(actor, changed, workshop_id=workshop.id)
     return models.Workshop.of(workshop)
 
 
@@ -110,16 +114,15 @@ def show_join_code(
         workshop = _managed(uow, actor, workshop_id)
         wanted = FOCUS_JOIN_CODE if shown else None
         if shown or workshop.spotlight_proposal_id == FOCUS_JOIN_CODE:
-            uow.audit(
-                actor,
-                "workshop.join_code",
-                ("workshop", workshop.id),
+            changed = JoinCodeChanged(
+                proposal_id=wanted,
+                workshop_id=workshop.id,
                 before={"shown": workshop.spotlight_proposal_id == FOCUS_JOIN_CODE},
                 after={"shown": shown},
             )
             workshop.spotlight_proposal_id = wanted
             uow.session.add(workshop)
-            uow.record(workshop.id, [SpotlightChanged(proposal_id=wanted)])
+            uow.happened(actor, changed, workshop_id=workshop.id)
     return models.Workshop.of(workshop)
 
 
@@ -149,26 +152,17 @@ def hide_comment(
         round_ = uow.session.get(RoundRow, proposal.round_id)
         assert round_ is not None
         _managed(uow, actor, round_.workshop_id)
-        uow.audit(
-            actor,
-            "comment.hide" if hidden else "comment.show",
-            ("comment", comment.id),
+        changed = CommentHidden(
+            round_id=round_.id,
+            proposal_id=proposal.id,
+            comment_id=comment.id,
+            hidden=hidden,
             before={"hidden": comment.hidden_at is not None},
             after={"hidden": hidden},
         )
         comment.hidden_at = utcnow() if hidden else None
         uow.session.add(comment)
-        uow.record(
-            round_.workshop_id,
-            [
-                CommentHidden(
-                    round_id=round_.id,
-                    proposal_id=proposal.id,
-                    comment_id=comment.id,
-                    hidden=hidden,
-                )
-            ],
-        )
+        uow.happened(actor, changed, workshop_id=round_.workshop_id)
     return models.Comment.of(comment)
 
 
@@ -183,22 +177,13 @@ def remove_member(services: Services, actor: Actor, member_id: str) -> models.Me
         if member.removed_at is None:
             member.removed_at = now
             uow.session.add(member)
-            uow.audit(
-                actor,
-                "member.remove",
-                ("member", member.id),
+            end_logins(uow.session, col(SessionRow.member_id) == member.id)
+            uow.session.flush()
+            removed = MemberRemoved(
+                member_id=member.id,
+                members=active_member_count(uow.session, workshop.id),
                 before={"name": member.name, "removed": False},
                 after={"removed": True},
             )
-            end_logins(uow.session, col(SessionRow.member_id) == member.id)
-            uow.session.flush()
-            uow.record(
-                workshop.id,
-                [
-                    MemberRemoved(
-                        member_id=member.id,
-                        members=active_member_count(uow.session, workshop.id),
-                    )
-                ],
-            )
+            uow.happened(actor, removed, workshop_id=workshop.id)
     return models.Member.of(member)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from app.deliberation.errors import InvalidInput, NotFound
+from app.deliberation.events import GroupCreated
 from app.deliberation.fields import require_amount, require_text
 from app.deliberation.permissions import Action, Actor, require
 from app.deliberation.pots import Balance, EntryKind
@@ -48,12 +49,8 @@ def create_group(
             [ledger.Posting(EntryKind.GRANT, amount_minor, note="the pot")],
             actor=actor.user_id or "",
         )
-        uow.audit(
-            actor,
-            "group.create",
-            ("group", group.id),
-            after={"name": clean_name, "pot_minor": amount_minor, "currency": currency},
-        )
+        after = {"name": clean_name, "pot_minor": amount_minor, "currency": currency}
+        uow.happened(actor, GroupCreated(group.id, after=after))
     return GroupView(models.Group.of(group), balance)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from app.deliberation.errors import InvalidInput, NotFound
+from app.deliberation.events import ReceiptAdded
 from app.deliberation.permissions import Action, Actor, require
 from app.deliberation.text import N_
 from app.infra.tables import DecisionRow, GroupRow, PaymentRow, ReceiptRow
@@ -98,12 +99,8 @@ def add_receipt(services: Services, actor: Actor, payment_id: str, data: bytes) 
             )
             uow.session.add(row)
             uow.session.flush()
-            uow.audit(
-                actor,
-                "receipt.add",
-                ("payment", payment.id),
-                after={"receipt_id": row.id, "content_type": kind, "size_bytes": len(data)},
-            )
+            after = {"receipt_id": row.id, "content_type": kind, "size_bytes": len(data)}
+            uow.happened(actor, ReceiptAdded(payment.id, after=after))
     except BaseException:
         temporary.unlink(missing_ok=True)  # nothing recorded: no file left behind either
         path.unlink(missing_ok=True)

@@ -13,25 +13,17 @@ from sqlmodel import Session, select
 from app.deliberation import pabulib
 from app.deliberation.ballots import parse_ballot
 from app.deliberation.errors import Conflict, InvalidInput, NotFound
-from app.deliberation.events import (
-    BallotsChanged,
-    CommentAdded,
-    Event,
-    LiveResultsChanged,
-    PhaseChanged,
-    ProposalSubmitted,
-    ResultPublished,
-    RoundCreated,
-)
+from app.deliberation.events import BallotsChanged, CommentAdded, ProposalSubmitted
 from app.deliberation.fields import require_amount, require_choice, require_text
 from app.deliberation.interop import round_as_instance
 from app.deliberation.methods import Method, parse_method, validate_params
 from app.deliberation.permissions import Action, Actor, require
-from app.deliberation.phases import Phase, advance, require_phase
+from app.deliberation.phases import Phase
 from app.deliberation.pots import EntryKind, effective_budget
 from app.deliberation.proposals import validate_proposal
+from app.deliberation.rounds import Round, budget_within
 from app.deliberation.text import N_
-from app.infra.clock import utcnow
+from app.infra.clock import new_id, utcnow
 from app.infra.tables import (
     BallotRow,
     CommentRow,
@@ -122,6 +114,25 @@ def _load_round(session: Session, round_id: str) -> tuple[RoundRow, WorkshopRow]
     return round_, workshop
 
 
+def _domain(row: RoundRow) -> Round:
+    """The round as the core sees it."""
+    return Round(
+        row.id,
+        row.title,
+        row.method,
+        row.budget_minor,
+        row.params,
+        phase=Phase(row.phase),
+        show_live=row.show_live,
+    )
+
+
+def _save(row: RoundRow, round_: Round) -> None:
+    """What a move changed, back on the row (the rest of a round never changes)."""
+    row.phase = round_.phase.value
+    row.show_live = round_.show_live
+
+
 def _locked_round(
     uow: UnitOfWork, actor: Actor, round_id: str, action: Action
 ) -> tuple[RoundRow, WorkshopRow]:
@@ -156,40 +167,27 @@ def create_round(
         require(actor, Action.MANAGE_WORKSHOP, organisation_id=workshop.organisation_id)
         workshop = lock_workshop(uow.session, workshop.id)
         available = ledger.balance(uow.session, workshop.group_id).available_minor
-        if budget_minor is None:
-            if available <= 0:
-                raise Conflict(N_("The pot has no money available."), code="pot_empty")
-            budget_minor = available
-        elif budget_minor > available:
-            raise Conflict(
-                N_("The budget is more than the pot has available ({available})."),
-                code="budget_exceeds_pot",
-                field="budget_minor",
-                params={"available_minor": available},
-            )
-        round_ = RoundRow(
-            workshop_id=workshop.id,
+        created = Round.create(
+            new_id(),
             title=clean_title,
             method=round_method.value,
             params=round_params,
-            budget_minor=budget_minor,
+            budget_minor=budget_within(budget_minor, available),
             show_live=show_live,
+        )
+        new = created.round
+        round_ = RoundRow(
+            id=new.id,
+            workshop_id=workshop.id,
+            title=new.title,
+            method=new.method,
+            params=dict(new.params),
+            budget_minor=new.budget_minor,
+            show_live=new.show_live,
         )
         uow.session.add(round_)
         uow.session.flush()
-        uow.audit(
-            actor,
-            "round.create",
-            ("round", round_.id),
-            after={
-                "title": clean_title,
-                "method": round_method.value,
-                "params": round_params,
-                "budget_minor": budget_minor,
-                "show_live": show_live,
-            },
-        )
-        uow.record(workshop.id, [RoundCreated(round_id=round_.id)])
+        uow.happened(actor, created.events[0], workshop_id=workshop.id)
     return models.Round.of(round_)
 
 
@@ -199,19 +197,11 @@ def set_show_live(
     """Show the result as it stands while the group votes, or stop; until the round closes."""
     with unit_of_work(services) as uow:
         round_, workshop = _locked_round(uow, actor, round_id, Action.MANAGE_WORKSHOP)
-        if Phase(round_.phase) is Phase.CLOSED:
-            raise Conflict(N_("The round has closed: its result is out."), code="round_closed")
-        if round_.show_live != show_live:
-            uow.audit(
-                actor,
-                "round.show_live",
-                ("round", round_.id),
-                before={"show_live": round_.show_live},
-                after={"show_live": show_live},
-            )
-            round_.show_live = show_live
+        change = _domain(round_).show_result_live(show_live)
+        if change.events:
+            _save(round_, change.round)
             uow.session.add(round_)
-            uow.record(workshop.id, [LiveResultsChanged(round_id=round_.id, show_live=show_live)])
+            uow.happened(actor, change.events[0], workshop_id=workshop.id)
     return models.Round.of(round_)
 
 
@@ -222,23 +212,15 @@ def move_phase(services: Services, actor: Actor, round_id: str, *, phase: str) -
     target = require_choice("phase", phase, Phase, N_("Unknown phase. The phases are: {choices}."))
     with unit_of_work(services) as uow:
         round_, workshop = _locked_round(uow, actor, round_id, Action.MANAGE_WORKSHOP)
-        before = round_.phase
-        round_.phase = advance(Phase(round_.phase), target).value
-        uow.audit(
-            actor,
-            "round.phase",
-            ("round", round_.id),
-            before={"phase": before},
-            after={"phase": round_.phase},
-        )
-        events: list[Event] = [PhaseChanged(round_id=round_.id, phase=round_.phase)]
-        events += end_phase_focus(workshop)
+        change = _domain(round_).move_to(target)
+        _save(round_, change.round)
+        moved, *published = change.events
+        focus = end_phase_focus(workshop)  # the phase's timer and spotlight end with it
         uow.session.add(workshop)
-        if target is Phase.CLOSED:
+        if change.round.closed:
             _close(uow.session, round_, workshop, actor)
-            events.append(ResultPublished(round_id=round_.id))
         uow.session.add(round_)
-        uow.record(workshop.id, events)
+        uow.happened(actor, moved, workshop_id=workshop.id, then=[*focus, *published])
     return models.Round.of(round_)
 
 
@@ -334,10 +316,7 @@ def submit_proposal(
                 category=category,
             )
             return models.Proposal.of(_resent(sent, same))
-        phase = Phase(round_.phase)
-        require_phase(
-            phase, phase.accepts_proposals, N_("Proposals can only be made while proposing.")
-        )
+        _domain(round_).require_proposals_open()
         draft = validate_proposal(
             title=title,
             description=description,
@@ -363,13 +342,12 @@ def submit_proposal(
         )
         uow.session.add(proposal)
         uow.session.flush()
-        uow.audit(
-            actor,
-            "proposal.submit",
-            ("proposal", proposal.id),
+        submitted = ProposalSubmitted(
+            round_id=round_.id,
+            proposal_id=proposal.id,
             after={"title": draft.title, "amount_minor": draft.amount_minor, "round_id": round_.id},
         )
-        uow.record(workshop.id, [ProposalSubmitted(round_id=round_.id, proposal_id=proposal.id)])
+        uow.happened(actor, submitted, workshop_id=workshop.id)
     return models.Proposal.of(proposal)
 
 
@@ -407,12 +385,7 @@ def add_comment(
             return models.Comment.of(
                 _resent(sent_comment, _clean_comment(text) == sent_comment.text)
             )
-        phase = Phase(round_.phase)
-        require_phase(
-            phase,
-            phase.accepts_comments,
-            N_("Comments can only be added while proposing or discussing."),
-        )
+        _domain(round_).require_comments_open()
         comment = CommentRow(
             proposal_id=proposal.id,
             member_id=actor.member_id,
@@ -422,11 +395,13 @@ def add_comment(
         )
         uow.session.add(comment)
         uow.session.flush()
-        uow.audit(actor, "comment.add", ("comment", comment.id), after={"proposal_id": proposal.id})
-        uow.record(
-            workshop.id,
-            [CommentAdded(round_id=round_.id, proposal_id=proposal.id, comment_id=comment.id)],
+        added = CommentAdded(
+            round_id=round_.id,
+            proposal_id=proposal.id,
+            comment_id=comment.id,
+            after={"proposal_id": proposal.id},
         )
+        uow.happened(actor, added, workshop_id=workshop.id)
     return models.Comment.of(comment)
 
 
@@ -436,8 +411,7 @@ def cast_ballot(
     """Put in the member's ballot, replacing any earlier one for this round."""
     with unit_of_work(services) as uow:
         round_, workshop = _locked_round(uow, actor, round_id, Action.CAST_BALLOT)
-        phase = Phase(round_.phase)
-        require_phase(phase, phase.accepts_ballots, N_("Voting is not open in this round."))
+        _domain(round_).require_voting_open()
         proposals = proposals_of(uow.session, round_.id)
         ballot = parse_ballot(
             Method(round_.method),

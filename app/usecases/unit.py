@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -47,36 +47,40 @@ class UnitOfWork:
             seq = last - len(events) + 1 + offset
             payload = event.payload()
             self.session.add(
-                EventRow(workshop_id=workshop_id, seq=seq, type=event.type, payload=payload)
+                EventRow(workshop_id=workshop_id, seq=seq, type=event.name, payload=payload)
             )
-            self.outbox.append(LiveEvent(workshop_id, seq, event.type, payload))
+            self.outbox.append(LiveEvent(workshop_id, seq, event.name, payload))
 
-    def audit(
+    def happened(
         self,
         actor: Actor | None,
-        action: str,
-        subject: tuple[str, str],
+        event: Event,
         *,
+        workshop_id: str | None = None,
         organisation_id: str | None = None,
-        before: Mapping[str, object] | None = None,
-        after: Mapping[str, object] | None = None,
+        then: Sequence[Event] = (),
     ) -> None:
-        """Record who changed what, from what to what, in this transaction (so the trail
-        and the change are committed together, or neither is)."""
+        """Record a change someone made: ``event`` goes to the audit trail under its name
+        (who, what, from what to what) and, in a workshop, to its outbox with ``then`` (the
+        consequences, such as a result published by a close), all in this transaction, so the
+        trail and the change are committed together, or neither is."""
         organisation = organisation_id or (actor.organisation_id if actor else None)
         assert organisation is not None, "an audit entry belongs to an organisation"
+        entry = event.audit()
         self.session.add(
             AuditRow(
                 organisation_id=organisation,
                 actor_id=(actor.user_id or actor.member_id or "?") if actor else "system",
                 actor_role=actor.role.value if actor else "system",
-                action=action,
-                subject_type=subject[0],
-                subject_id=subject[1],
-                before=dict(before) if before is not None else None,
-                after=dict(after) if after is not None else None,
+                action=event.name,
+                subject_type=entry.subject_type,
+                subject_id=entry.subject_id,
+                before=dict(entry.before) if entry.before is not None else None,
+                after=dict(entry.after) if entry.after is not None else None,
             )
         )
+        if workshop_id is not None:
+            self.record(workshop_id, [event, *then])
 
 
 @contextmanager

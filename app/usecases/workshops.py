@@ -14,7 +14,14 @@ from sqlmodel import Session, col, select
 
 from app.deliberation.codes import make_code, normalise_code
 from app.deliberation.errors import Conflict, InvalidInput, NotFound
-from app.deliberation.events import MemberJoined, MemberLeft, ScreenRotated
+from app.deliberation.events import (
+    MemberJoined,
+    MemberLeft,
+    MemberRejoined,
+    MemberResumed,
+    ScreenRotated,
+    WorkshopStarted,
+)
 from app.deliberation.fields import require_text
 from app.deliberation.permissions import Action, Actor, require
 from app.deliberation.text import N_
@@ -82,12 +89,11 @@ def start_workshop(
                 )
                 uow.session.add(workshop)
                 uow.session.flush()
-                uow.audit(
-                    actor,
-                    "workshop.start",
-                    ("workshop", workshop.id),
+                started = WorkshopStarted(
+                    workshop.id,
                     after={"title": clean_title, "group_id": group.id, "language": language},
                 )
+                uow.happened(actor, started)
             return models.Workshop.of(workshop)
         except IntegrityError:  # another workshop took the code at the same instant
             continue
@@ -219,25 +225,26 @@ def join_workshop(
             )
         if own is not None:
             member = own
-            action = "member.rejoin" if own.left_at is not None else "member.resume"
+            joined: type[MemberJoined] = (
+                MemberRejoined if own.left_at is not None else MemberResumed
+            )
             member.left_at = None
             session.add(member)
         else:
             member = MemberRow(workshop_id=workshop.id, name=clean_name, device_hash=mine or None)
             session.add(member)
-            action = "member.join"
+            joined = MemberJoined
         session.flush()
         token = start_member_session(session, services, member.id)
-        uow.audit(
+        uow.happened(
             None,
-            action,
-            ("member", member.id),
+            joined(
+                member_id=member.id,
+                members=active_member_count(session, workshop.id),
+                after={"name": member.name, "workshop_id": workshop.id},
+            ),
+            workshop_id=workshop.id,
             organisation_id=workshop.organisation_id,
-            after={"name": member.name, "workshop_id": workshop.id},
-        )
-        uow.record(
-            workshop.id,
-            [MemberJoined(member_id=member.id, members=active_member_count(session, workshop.id))],
         )
     return Joined(models.Member.of(member), token, models.Workshop.of(workshop))
 
@@ -305,21 +312,12 @@ def leave_workshop(services: Services, actor: Actor) -> models.Member:
             member.left_at = utcnow()
             uow.session.add(member)
             uow.session.flush()
-            uow.audit(
-                actor,
-                "member.leave",
-                ("member", member.id),
+            left = MemberLeft(
+                member_id=member.id,
+                members=active_member_count(uow.session, workshop.id),
                 after={"name": member.name, "workshop_id": workshop.id},
             )
-            uow.record(
-                workshop.id,
-                [
-                    MemberLeft(
-                        member_id=member.id,
-                        members=active_member_count(uow.session, workshop.id),
-                    )
-                ],
-            )
+            uow.happened(actor, left, workshop_id=workshop.id)
     return models.Member.of(member)
 
 
@@ -330,8 +328,7 @@ def rotate_screen_token(services: Services, actor: Actor, workshop_id: str) -> m
         require(actor, Action.MANAGE_WORKSHOP, organisation_id=workshop.organisation_id)
         workshop.screen_token = secrets.token_urlsafe(24)
         uow.session.add(workshop)
-        uow.audit(actor, "workshop.screen_rotate", ("workshop", workshop.id))
-        uow.record(workshop.id, [ScreenRotated()])
+        uow.happened(actor, ScreenRotated(workshop_id=workshop.id), workshop_id=workshop.id)
     return models.Workshop.of(workshop)
 
 

@@ -131,7 +131,7 @@ class Room:
             self._dirty.set()
 
     def _react(self, kind: str, payload: dict[str, object]) -> None:
-        if kind == "decision.changed":
+        if kind.startswith("decision."):  # any step a caseworker took on a decision
             self._decided = True
         elif kind == "member.removed":
             self._close_where(lambda v: v.member_id == payload.get("member_id"), CLOSE_REMOVED)

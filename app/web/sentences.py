@@ -51,47 +51,49 @@ def _variant_and_values(
         variant = f"round.phase:{after.get('phase')}"
     elif action == "round.show_live" and not after.get("show_live"):
         variant = "round.show_live:off"
-    elif action == "round.create":
+    elif action == "round.created":
         values["amount"] = money(_minor(after, "budget_minor"))
-    elif action == "group.create":
+    elif action == "group.created":
         values["amount"] = money(_minor(after, "pot_minor"))
-    elif action == "proposal.submit":
+    elif action == "proposal.created":
         values["proposal"] = after.get("title") or view.name("subject")
         values["amount"] = money(_minor(after, "amount_minor"))
-    elif action == "workshop.timer":
+    elif action == "timer.changed":
         seconds = _minor(after, "seconds")
-        variant = "workshop.timer" if seconds else "workshop.timer:stop"
+        variant = "timer.changed" if seconds else "timer.changed:stop"
         values["minutes"] = round(seconds / 60, 1) if seconds % 60 else seconds // 60
-    elif action == "workshop.join_code" and not after.get("shown"):
-        variant = "workshop.join_code:off"
-    elif action == "workshop.spotlight" and not after.get("proposal_id"):
-        variant = "workshop.spotlight:end"
-    elif action == "decision.approve":
+    elif action == "join_code.changed" and not after.get("shown"):
+        variant = "join_code.changed:off"
+    elif action == "comment.hidden" and not after.get("hidden"):
+        variant = "comment.hidden:off"
+    elif action == "spotlight.changed" and not after.get("proposal_id"):
+        variant = "spotlight.changed:end"
+    elif action == "decision.approved":
         if after.get("status") in ("funded", "on_hold"):  # the first of two approvers
-            variant = "decision.approve:first"
+            variant = "decision.approved:first"
             values["amount"] = money(_minor(after, "pending_minor"))
         else:
             values["amount"] = money(_minor(after, "approved_minor"))
-    elif action == "decision.pay":
+    elif action == "decision.paid":
         values["amount"] = money(_minor(after, "paid_minor") - _minor(before, "paid_minor"))
-    elif action == "decision.refund":
+    elif action == "decision.refunded":
         values["amount"] = money(_minor(before, "paid_minor") - _minor(after, "paid_minor"))
-    elif action == "decision.complete":
+    elif action == "decision.completed":
         left = _minor(after, "approved_minor") - _minor(after, "paid_minor")
         if left > 0:
-            variant = "decision.complete:left"
+            variant = "decision.completed:left"
             values["amount"] = money(left)
-    elif action == "pot.adjust":
+    elif action == "pot.adjusted":
         values["before"] = money(_minor(before, "total_minor"))
         values["after"] = money(_minor(after, "total_minor"))
         values["reason"] = after.get("reason", "")
-    elif action == "organisation.settings":
+    elif action == "organisation.settings_changed":
         above = after.get("second_approver_above_minor")
         if above is None:
-            variant = "organisation.settings:one"
+            variant = "organisation.settings_changed:one"
         else:
             values["amount"] = money(int(above))
-    elif action in ("user.create", "user.role"):
+    elif action in ("user.created", "user.role_changed"):
         values["role"] = after.get("role", "")
         values["before"] = before.get("role", "")
     return variant, values
@@ -106,7 +108,7 @@ def audit_sentence(view: AuditView, language: str) -> str:
         if values.get(key) in labels.ROLES:
             values[key] = translate(language, labels.ROLES[str(values[key])])
     values["actor"] = _actor(view, language)
-    if view.entry.action == "member.join" and values["name"]:
+    if view.entry.action == "member.joined" and values["name"]:
         values["actor"] = values["name"]  # a member joins by themself, with this name
     template = labels.AUDIT_SENTENCES.get(variant) or labels.AUDIT_SENTENCES.get(view.entry.action)
     if template is None:
@@ -114,7 +116,7 @@ def audit_sentence(view: AuditView, language: str) -> str:
             language, labels.AUDIT_OTHER, {"actor": values["actor"], "action": view.entry.action}
         )
     said = translate(language, template, values)
-    if view.entry.action == "decision.complete" and values["note"]:
+    if view.entry.action == "decision.completed" and values["note"]:
         said += " " + translate(language, labels.AUDIT_NOTE, {"note": values["note"]})
     return tidy(said)
 

@@ -16,7 +16,11 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from app.deliberation.ballots import points_allowed, points_left
+from app.deliberation.decisions import left_to_pay, released_by_approving
 from app.deliberation.errors import with_amounts
+from app.deliberation.pots import share_percent
+from app.deliberation.rounds import next_phase
 from app.web import labels, sentences
 from app.web.i18n import (
     LANGUAGES,
@@ -48,6 +52,13 @@ def environment(language: str) -> Environment:
     )
     env.globals.update(
         phase_text=lambda code: _label(language, labels.PHASES, code),
+        next_phase=next_phase,  # the round's one next-phase map, in the core
+        # Money worked out by the core, never in a template:
+        left_to_pay=lambda d: left_to_pay(d.approved_minor, d.paid_minor),
+        released_by_approving=released_by_approving,
+        share_percent=share_percent,
+        points_allowed=points_allowed,  # a cumulative ballot's points, from the core too
+        points_left=points_left,
         phase_hint=lambda code: _label(language, labels.PHASE_HINTS, code),
         category_text=lambda code: _label(language, labels.CATEGORIES, code),
         method_text=lambda code: _label(language, labels.METHODS, code),
