@@ -21,6 +21,7 @@ from app.deliberation.permissions import Action, Actor, require
 from app.deliberation.pots import Balance, EntryKind
 from app.deliberation.text import N_
 from app.infra.clock import utcnow
+from app.infra.db import retrying
 from app.infra.tables import (
     AuditRow,
     DecisionRow,
@@ -193,6 +194,7 @@ def _figures(row: DecisionRow) -> dict[str, object]:
     return figures
 
 
+@retrying
 def approve(
     services: Services, actor: Actor, decision_id: str, amount_minor: int | None = None
 ) -> DecisionView:
@@ -207,6 +209,7 @@ def approve(
     )
 
 
+@retrying
 def reject(services: Services, actor: Actor, decision_id: str, reason: str) -> DecisionView:
     return _step(
         services,
@@ -218,6 +221,7 @@ def reject(services: Services, actor: Actor, decision_id: str, reason: str) -> D
     )
 
 
+@retrying
 def hold(services: Services, actor: Actor, decision_id: str, question: str) -> DecisionView:
     return _step(
         services,
@@ -229,6 +233,7 @@ def hold(services: Services, actor: Actor, decision_id: str, question: str) -> D
     )
 
 
+@retrying
 def pay(
     services: Services,
     actor: Actor,
@@ -268,6 +273,7 @@ def pay(
     return view, payment
 
 
+@retrying
 def refund(
     services: Services, actor: Actor, decision_id: str, amount_minor: int, note: str = ""
 ) -> DecisionView:
@@ -281,6 +287,7 @@ def refund(
     )
 
 
+@retrying
 def complete(services: Services, actor: Actor, decision_id: str, note: str = "") -> DecisionView:
     return _step(
         services,
@@ -433,6 +440,7 @@ def queue(services: Services, actor: Actor) -> list[QueueItem]:
         return [QueueItem(DecisionView(row, title), group) for row, title, group in rows]
 
 
+@retrying
 def adjust(
     services: Services, actor: Actor, group_id: str, *, amount_minor: int, reason: str
 ) -> LedgerEntryRow:

@@ -32,6 +32,7 @@ from app.deliberation.pots import EntryKind, effective_budget
 from app.deliberation.proposals import validate_proposal
 from app.deliberation.text import N_
 from app.infra.clock import utcnow
+from app.infra.db import retrying
 from app.infra.tables import (
     BallotRow,
     CommentRow,
@@ -213,6 +214,7 @@ def set_show_live(services: Services, actor: Actor, round_id: str, *, show_live:
     return round_
 
 
+@retrying
 def move_phase(services: Services, actor: Actor, round_id: str, *, phase: str) -> RoundRow:
     """Move the round one phase on; moving to ``closed`` also publishes its result.
 
@@ -426,6 +428,7 @@ def add_comment(
     return comment
 
 
+@retrying
 def cast_ballot(
     services: Services, actor: Actor, round_id: str, body: Mapping[str, object]
 ) -> BallotRow:
