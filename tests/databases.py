@@ -12,8 +12,8 @@ import atexit
 import os
 import uuid
 from pathlib import Path
-from typing import Any
 
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL, make_url
 
 POSTGRES_ENV = "PULJEN_TEST_POSTGRES_URL"
@@ -54,22 +54,17 @@ def _with_database(server: str, database: str) -> URL:
     return make_url(server).set(database=database)
 
 
+_admins: dict[str, Engine] = {}
+
+
 def _admin(server: str, statement: str) -> None:
     """Run ``statement`` on the server's maintenance database, outside a transaction
     (``CREATE DATABASE`` and ``DROP DATABASE`` cannot run in one)."""
-    import psycopg  # only the PostgreSQL runs need the driver
-
-    url = make_url(server)
-    connection: Any = psycopg.connect(
-        host=url.host or "127.0.0.1",
-        port=url.port or 5432,
-        user=url.username or "postgres",
-        password=url.password,
-        dbname=url.database or "postgres",
-        autocommit=True,
-    )
-    with connection:
-        connection.execute(statement)
+    if server not in _admins:
+        _admins[server] = create_engine(server, isolation_level="AUTOCOMMIT")
+        atexit.register(_admins[server].dispose)
+    with _admins[server].connect() as connection:
+        connection.exec_driver_sql(statement)
 
 
 def _template(server: str) -> str:
