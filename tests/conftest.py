@@ -15,7 +15,7 @@ from app.infra.config import Settings
 from app.main import create_app
 from app.usecases import accounts
 from app.usecases.unit import Services
-from tests.databases import database_url, drop_test_databases
+from tests.databases import database_url, drop_test_databases, made
 
 PASSWORD = "correct horse battery"
 
@@ -34,9 +34,11 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
 
 @pytest.fixture(autouse=True)
 def _test_databases() -> Iterator[None]:
-    """Each test's PostgreSQL databases are dropped when it ends (SQLite's go with tmp_path)."""
+    """The PostgreSQL databases a test made are dropped when it ends (SQLite's files go with
+    its tmp_path); those of session fixtures stay until the session ends."""
+    before = made()
     yield
-    drop_test_databases()
+    drop_test_databases(since=before)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 Each test gets a fresh SQLite file, or, when ``PULJEN_TEST_POSTGRES_URL`` names a PostgreSQL
 server (``scripts/postgres`` starts a throw-away one), a fresh PostgreSQL database copied
 from a template that is migrated once per test process (``CREATE DATABASE … TEMPLATE …``),
-dropped again when the test ends (``drop_test_databases``).
+dropped again when the test that made it ends (``drop_test_databases``), or with the process.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def sqlite_database(tmp_path: Path, name: str) -> str:
 
 # PostgreSQL ------------------------------------------------------------------------------
 
-_created: list[str] = []  # the databases of the running test, dropped when it ends
+_created: list[str] = []  # the databases made, oldest first, not dropped yet
 _templates: dict[str, str] = {}  # server URL -> this process's migrated template database
 
 
@@ -93,10 +93,20 @@ def postgres_database(server: str, *, empty: bool = False) -> str:
     return _with_database(server, name).render_as_string(hide_password=False)
 
 
-def drop_test_databases() -> None:
-    """Drop the PostgreSQL databases the ending test made (closing what still holds them)."""
+def made() -> int:
+    """How many PostgreSQL databases this process has made and not dropped yet; a test's
+    fixture notes it before the test, to drop only what the test made after it."""
+    return len(_created)
+
+
+def drop_test_databases(since: int = 0) -> None:
+    """Drop the PostgreSQL databases made after the first ``since`` (closing what still
+    holds them). Those of wider-scoped fixtures go when the process ends."""
     server = postgres_server()
-    while _created:
+    while len(_created) > since:
         name = _created.pop()
         if server is not None:
             _admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+atexit.register(drop_test_databases)
