@@ -48,13 +48,11 @@ def sqlite_database(tmp_path: Path, name: str) -> str:
 
 _created: list[str] = []  # the databases made, oldest first, not dropped yet
 _templates: dict[str, str] = {}  # server URL -> this process's migrated template database
+_admins: dict[str, Engine] = {}  # server URL -> an engine on its maintenance database
 
 
 def _with_database(server: str, database: str) -> URL:
     return make_url(server).set(database=database)
-
-
-_admins: dict[str, Engine] = {}
 
 
 def _admin(server: str, statement: str) -> None:
