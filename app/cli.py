@@ -22,13 +22,21 @@ def _services() -> Services:
     return services
 
 
+def _upgraded() -> None:
+    """Upgrade the database, and let go of its connections (a server opens its own)."""
+    _services().db.dispose()
+
+
 def _user_command(change: Callable[[Services], str]) -> int:
     """Run one change to a user; print its answer, or a one-line reason and exit 1."""
+    services = _services()
     try:
-        print(change(_services()))
+        print(change(services))
     except DeliberationError as error:
         print(f"puljen: {error.text()}", file=sys.stderr)
         return 1
+    finally:
+        services.db.dispose()
     return 0
 
 
@@ -66,7 +74,7 @@ def user_password(args: argparse.Namespace) -> int:
 
 
 def migrate(args: argparse.Namespace) -> int:
-    _services()
+    _upgraded()
     print("database is at the newest migration")
     return 0
 
@@ -78,7 +86,7 @@ def _serve(host: str, port: int) -> None:
 
 
 def serve(args: argparse.Namespace) -> int:
-    _services()
+    _upgraded()
     _serve(args.host, args.port)
     return 0
 
@@ -134,6 +142,7 @@ def demo(args: argparse.Namespace) -> int:
     services = _services()
     host, base, notes = _demo_address(args)
     info = demo_data.ensure_demo(services, email=DEMO_EMAIL, password=DEMO_PASSWORD)
+    services.db.dispose()
     print(
         "\n".join(
             [

@@ -1,4 +1,5 @@
-"""Shared fixtures: a real SQLite file per test, the real ASGI app, real users."""
+"""Shared fixtures: a real database per test (SQLite, or PostgreSQL: tests/databases.py), the
+real ASGI app, real users."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from app.infra.config import Settings
 from app.main import create_app
 from app.usecases import accounts
 from app.usecases.unit import Services
-from tests.databases import database_url
+from tests.databases import database_url, drop_test_databases, made
 
 PASSWORD = "correct horse battery"
 
@@ -29,6 +30,15 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     }
     values.update(overrides)
     return Settings(**values)
+
+
+@pytest.fixture(autouse=True)
+def _test_databases() -> Iterator[None]:
+    """The PostgreSQL databases a test made are dropped when it ends (SQLite's files go with
+    its tmp_path); those of session fixtures stay until the session ends."""
+    before = made()
+    yield
+    drop_test_databases(since=before)
 
 
 @pytest.fixture

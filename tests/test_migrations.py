@@ -9,11 +9,12 @@ import sqlalchemy as sa
 from alembic import command
 
 from app.infra.db import alembic_config, upgrade
+from tests.databases import database_url
 from tests.support import OLD_WORKSHOP_ROWS
 
 
 def test_rounds_closed_before_decisions_get_their_decisions_on_upgrade(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+    url = database_url(tmp_path, "old", empty=True)
     command.upgrade(alembic_config(url), "0003")
     engine = sa.create_engine(url)
     now = "2026-03-01 10:00:00.000000"
@@ -22,7 +23,7 @@ def test_rounds_closed_before_decisions_get_their_decisions_on_upgrade(tmp_path:
             *OLD_WORKSHOP_ROWS,
             "INSERT INTO round (id, workshop_id, title, method, params, budget_minor, phase,"
             " show_live, created_at) VALUES ('r', 'w', 'R', 'approval', '{}', 500000, 'closed',"
-            " 0, :now)",
+            " false, :now)",
             "INSERT INTO proposal (id, round_id, position, title, description, amount_minor,"
             " how_it_helps, category, created_at) VALUES ('p', 'r', 1, 'Kørekort', '', 120000,"
             " 'job', 'licence', :now)",

@@ -22,6 +22,7 @@ from app.usecases.live import load_snapshot
 from app.usecases.models import Proposal
 from app.usecases.unit import Services
 from tests.conftest import Api
+from tests.databases import database_url
 from tests.support import OLD_WORKSHOP_ROWS
 
 PHONE_A = "a" * 43
@@ -300,7 +301,7 @@ def test_a_closed_rounds_figures_are_frozen_at_the_close(api: Api) -> None:
 
 
 def test_migration_0008_upgrades_a_database_with_members_and_results(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+    url = database_url(tmp_path, "old", empty=True)
     command.upgrade(alembic_config(url), "0007")
     engine = sa.create_engine(url)
     now = "2026-03-01 10:00:00.000000"
@@ -310,7 +311,7 @@ def test_migration_0008_upgrades_a_database_with_members_and_results(tmp_path: P
             "INSERT INTO member (id, workshop_id, name, joined_at) VALUES ('m', 'w', 'Emil', :now)",
             "INSERT INTO round (id, workshop_id, title, method, params, budget_minor, phase,"
             " show_live, created_at) VALUES ('r', 'w', 'R', 'approval', '{}', 500000, 'closed',"
-            " 0, :now)",
+            " false, :now)",
             "INSERT INTO proposal (id, round_id, position, member_id, title, description,"
             " amount_minor, how_it_helps, category, created_at) VALUES ('p', 'r', 1, 'm',"
             " 'Kørekort', '', 120000, 'job', 'licence', :now)",

@@ -2,27 +2,47 @@
 
 SQLite (the embedded default) runs in WAL mode with foreign keys on. A writing unit of work
 starts with ``BEGIN IMMEDIATE``, so it holds SQLite's write lock from its first read: two
-writers can never both read the same balance and both act on it. On PostgreSQL the use cases
-take row locks (``SELECT … FOR UPDATE``) on the pot and the workshop instead; the ledger's
-constraints hold on either.
+writers can never both read the same balance and both act on it. On PostgreSQL (READ
+COMMITTED) the use cases take row locks (``SELECT … FOR UPDATE``) instead, always in one
+order: the workshop, then the pot; a statement after a lock sees what was committed before
+it. Should PostgreSQL still abort a transaction to let another go on (a deadlock through a
+lock the code does not take in that order, or a serialization failure), ``retrying`` runs
+the whole use case again, a bounded number of times. The ledger's constraints hold on either.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
+import random
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 _WRITE = "puljen_write"
+log = logging.getLogger("puljen.db")
+P = ParamSpec("P")
+T = TypeVar("T")
+
+# PostgreSQL's SQLSTATEs for "this transaction was aborted so that another could go on":
+# serialization_failure and deadlock_detected. Running the transaction again is the cure.
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+ATTEMPTS = 5  # in all, the first included
+BACKOFF_SECONDS = 0.02  # before the second attempt; doubled each time, with jitter
+BACKOFF_MAX_SECONDS = 0.5
+_retrying: ContextVar[bool] = ContextVar("puljen_retrying", default=False)
 
 
 def is_sqlite(url: str) -> bool:
@@ -45,6 +65,56 @@ def _prepare_sqlite(engine: Engine) -> None:
     def _on_begin(connection: Any) -> None:
         writing = connection.get_execution_options().get(_WRITE, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def retryable(error: BaseException) -> bool:
+    """Whether the database aborted the transaction only so that another could go on."""
+    sqlstate = getattr(getattr(error, "orig", None), "sqlstate", None)
+    return isinstance(error, DBAPIError) and sqlstate in RETRYABLE_SQLSTATES
+
+
+def backoff(attempt: int) -> float:
+    """Seconds to wait after failed attempt number ``attempt`` (1-based): exponential,
+    capped, with jitter so that two losers do not collide again in step."""
+    ceiling = min(BACKOFF_MAX_SECONDS, BACKOFF_SECONDS * 2 ** (attempt - 1))
+    return random.uniform(ceiling / 2, ceiling)
+
+
+def retrying(work: Callable[P, T]) -> Callable[P, T]:
+    """Run the use case ``work`` again when the database aborted its transaction for a
+    deadlock or a serialization failure, at most ``ATTEMPTS`` times in all, then let the
+    error through. ``work`` must be a whole unit of work (it runs again from its start, and
+    its events are published only once committed); a retrying use case called inside
+    another runs once, and the outer one is retried as a whole."""
+
+    @functools.wraps(work)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        if _retrying.get():
+            return work(*args, **kwargs)
+        token = _retrying.set(True)
+        try:
+            attempt = 1
+            while True:
+                try:
+                    return work(*args, **kwargs)
+                except DBAPIError as error:
+                    if attempt >= ATTEMPTS or not retryable(error):
+                        raise
+                    pause = backoff(attempt)
+                    log.warning(
+                        "%s: the database aborted attempt %d of %d (%s); again in %.0f ms",
+                        work.__qualname__,
+                        attempt,
+                        ATTEMPTS,
+                        getattr(error.orig, "sqlstate", "?"),
+                        pause * 1000,
+                    )
+                    time.sleep(pause)
+                    attempt += 1
+        finally:
+            _retrying.reset(token)
+
+    return run
 
 
 class Database:
@@ -74,15 +144,17 @@ class Database:
         On SQLite, writers of this process also queue on a lock before ``BEGIN IMMEDIATE``:
         SQLite's own busy handler polls with sleeps of up to 100 ms, a lock hands over at once.
         """
-        with self._write_lock, Session(self._write_engine, expire_on_commit=False) as session:
-            with session.begin():
-                yield session
+        with (
+            self._write_lock,
+            Session(self._write_engine, expire_on_commit=False) as session,
+            session.begin(),
+        ):
+            yield session
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
-            with session.begin():
-                yield session
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
 
     def upgrade(self) -> None:
         """Create or upgrade the schema to the newest migration."""

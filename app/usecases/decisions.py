@@ -31,6 +31,7 @@ from app.deliberation.permissions import Action, Actor, require
 from app.deliberation.pots import Balance, EntryKind
 from app.deliberation.text import N_
 from app.infra.clock import utcnow
+from app.infra.db import retrying
 from app.infra.tables import (
     AuditRow,
     DecisionRow,
@@ -200,6 +201,7 @@ def _figures(row: DecisionRow) -> dict[str, object]:
     return figures
 
 
+@retrying
 def approve(
     services: Services, actor: Actor, decision_id: str, amount_minor: int | None = None
 ) -> DecisionView:
@@ -214,6 +216,7 @@ def approve(
     )
 
 
+@retrying
 def reject(services: Services, actor: Actor, decision_id: str, reason: str) -> DecisionView:
     return _step(
         services,
@@ -225,6 +228,7 @@ def reject(services: Services, actor: Actor, decision_id: str, reason: str) -> D
     )
 
 
+@retrying
 def hold(services: Services, actor: Actor, decision_id: str, question: str) -> DecisionView:
     return _step(
         services,
@@ -236,6 +240,7 @@ def hold(services: Services, actor: Actor, decision_id: str, question: str) -> D
     )
 
 
+@retrying
 def pay(
     services: Services,
     actor: Actor,
@@ -275,6 +280,7 @@ def pay(
     return view, models.Payment.of(payment)
 
 
+@retrying
 def refund(
     services: Services, actor: Actor, decision_id: str, amount_minor: int, note: str = ""
 ) -> DecisionView:
@@ -288,6 +294,7 @@ def refund(
     )
 
 
+@retrying
 def complete(services: Services, actor: Actor, decision_id: str, note: str = "") -> DecisionView:
     return _step(
         services,
@@ -452,6 +459,7 @@ def queue(services: Services, actor: Actor) -> list[QueueItem]:
         ]
 
 
+@retrying
 def adjust(
     services: Services, actor: Actor, group_id: str, *, amount_minor: int, reason: str
 ) -> models.LedgerEntry:

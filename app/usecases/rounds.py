@@ -24,6 +24,7 @@ from app.deliberation.proposals import validate_proposal
 from app.deliberation.rounds import Round, budget_within
 from app.deliberation.text import N_
 from app.infra.clock import new_id, utcnow
+from app.infra.db import retrying
 from app.infra.tables import (
     BallotRow,
     CommentRow,
@@ -205,6 +206,7 @@ def set_show_live(
     return models.Round.of(round_)
 
 
+@retrying
 def move_phase(services: Services, actor: Actor, round_id: str, *, phase: str) -> models.Round:
     """Move the round one phase on; moving to ``closed`` also publishes its result.
 
@@ -405,6 +407,7 @@ def add_comment(
     return models.Comment.of(comment)
 
 
+@retrying
 def cast_ballot(
     services: Services, actor: Actor, round_id: str, body: Mapping[str, object]
 ) -> models.Ballot:
