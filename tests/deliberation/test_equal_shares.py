@@ -278,11 +278,11 @@ def test_exact_lines_pay_for_a_proposal_as_lines_in_the_share() -> None:
     """Supporter 0 has nothing yet but gets a share more with every unit; 1 has 15 and
     gets nothing more; 2 has 15 and gets more. Just above the share, 0 pays all it has and
     the others split the rest: 15 each, less half of what 0 brings."""
-    from app.deliberation.rules.lines import Lines
+    from app.deliberation.rules.lines import Line, Lines
 
     lines = Lines(Fraction(15), 3)
-    lines.budgets[0] = (Fraction(0), Fraction(1))
-    lines.budgets[1] = (Fraction(15), Fraction(0))
+    lines.budgets[0] = Line(Fraction(0), Fraction(1))
+    lines.budgets[1] = Line(Fraction(15), Fraction(0))
     assert lines.alpha(30, [0, 1, 2], [1, 1, 1]) == (Fraction(15), Fraction(-1, 2))
     assert lines.buy(30, [0, 1, 2], [1, 1, 1])
     assert lines.budgets == [
