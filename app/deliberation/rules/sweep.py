@@ -22,10 +22,12 @@ and the price bounds of the proposals still in a run (``bound``, ``rate``), sort
 purchase. A ``Line`` for each made the runs a fifth to a quarter slower.
 
 Within one run budgets only rise with ``e`` (no slope is negative), so a proposal's price
-only falls, and falls ever more slowly (it is convex in ``e``): the line through its price
-now stays below its price later. A priced line is therefore a lower bound for as long as the
-run's decisions hold, so only the bought proposal's own line must be exact, and a proposal
-its supporters cannot afford matters only from where they could afford it at a winning price.
+only falls, and it falls ever more slowly (it is convex in ``e``, as the lower edge of a
+convex set): the line through its price now stays below its price later. A priced line is
+therefore a lower bound for as long as the run's decisions hold, so only the bought
+proposal's own line must be exact, and a proposal its supporters cannot afford matters only
+from where they could afford it at a winning price. The invariants, why a price is convex,
+and what each tolerance below guards: docs/equal-shares-sweep.md.
 """
 
 from __future__ import annotations
@@ -273,16 +275,18 @@ class Sweep:
             if best is None:
                 break  # nothing affordable: the run ends here
             best_price = Line(best.bound, best.rate)  # per unit
+            rho, rho_rate = best_price  # the lines as locals: read in the loops below
+            pay, pay_rate = best_alpha
             del alive[best.proposal.id]
             for g in best.proposal.supporters:  # who pays all they have, who pays alpha
-                value, rate = budget[g] - best_alpha.value, slope[g] - best_alpha.slope
+                value, rate = budget[g] - pay, slope[g] - pay_rate
                 if value * rate <= 0 and rate != 0:
                     reach = min(reach, _sign_change(value, rate))
             # The best stays ahead of every other price. Lines first, nearest first: only
             # where one would cross sooner than anything else is it worth a closer look.
             soon = []
             for other in alive.values():
-                value, rate = other.bound - best_price.value, other.rate - best_price.slope
+                value, rate = other.bound - rho, other.rate - rho_rate
                 if -_TIED <= value <= _TIED and (other.payers is None or best_key[1] is None):
                     # Tied to within rounding: how far the best stays ahead, from both
                     # prices as exact lines.
@@ -306,13 +310,13 @@ class Sweep:
                     ),
                 )
             for g in best.proposal.supporters:
-                if -money_close < budget[g] - best_alpha.value < money_close:
+                if -money_close < budget[g] - pay < money_close:
                     fuzzy.add(g)  # exactly zero or a crumb left: no exact claims about it
                 spent.add(g)
-                if budget[g] <= best_alpha.value:
+                if budget[g] <= pay:
                     budget[g], slope[g] = 0.0, 0.0
                 else:
-                    budget[g], slope[g] = budget[g] - best_alpha.value, slope[g] - best_alpha.slope
+                    budget[g], slope[g] = budget[g] - pay, slope[g] - pay_rate
             self.checkpoints[-1].until = e + reach * _MARGIN
             self.funded.append(best.proposal.id)
             last = best_price
@@ -367,8 +371,7 @@ class Sweep:
                     price = after.last.at(e - after.at)
                 else:
                     price = last
-                cap = price.times(proposal.cost)
-                until = min(until, e + _affordable_in(money, cost, cap) * _MARGIN)
+                until = min(until, e + _affordable_in(money, cost, price) * _MARGIN)
             drop.until = until
             limit = min(limit, until)
 
@@ -488,7 +491,7 @@ def _overtakes(
     money = proposal.money(budget)
     if money - proposal.cost <= money_close:
         lines = [(budget[g], slope[g], counts[g]) for g in proposal.supporters]
-        return _affordable_in(lines, proposal.cost, best.times(proposal.cost))
+        return _affordable_in(lines, proposal.cost, best)
     alpha, _payers = _water(proposal, budget, slope, counts, fuzzy, money_close)
     other.bound, other.rate = alpha.value / proposal.cost, alpha.slope / proposal.cost
     value, rate = other.bound - best.value, other.rate - best.slope
@@ -527,38 +530,40 @@ def _crossing(
 
 
 def _affordable_in(
-    money: list[tuple[float, float, int]], cost: float, cap: Line[float] | None
+    money: list[tuple[float, float, int]], cost: float, price: Line[float] | None
 ) -> float:
-    """The least d ≥ 0 at which supporters with budgets ``b + s·d`` (``n`` of each), each
-    paying at most ``cap`` (a line too; ``None``: no cap), could pay ``cost`` together.
+    """The least d ≥ 0 at which supporters with budgets ``b + s·d`` (``n`` of each) could pay
+    ``cost`` together at no more than ``price`` per unit (``None``: at any price), so each
+    paying at most ``price · cost``, a line too.
 
     Money within rounding of the cost counts as enough: it may be exactly enough (two
     proposals priced alike by the same short supporters meet a cap exactly, for a whole
     range of shares), and an answer too early only costs another run."""
-    cost -= _CLOSE * max(cost, 1.0)
-    if cap is None:
+    need = cost - _CLOSE * max(cost, 1.0)
+    if price is None:
         total = sum(b * n for b, _s, n in money)
         rate = sum(s * n for _b, s, n in money)
-        if total >= cost:
+        if total >= need:
             return 0.0
-        return (cost - total) / rate if rate > 0 else _NEVER
+        return (need - total) / rate if rate > 0 else _NEVER
     # Each supporter pays min(b + s·d, cap); the sum is piecewise linear in d. Walk it.
+    top, top_rate = price.value * cost, price.slope * cost  # the cap
     value, rate = 0.0, 0.0
     switches: list[tuple[float, float]] = []  # where a supporter becomes capped: rate change
     for b, s, n in money:
-        capped = b > cap.value or (b == cap.value and s >= cap.slope)
-        value += n * (cap.value if capped else b)
-        rate += n * (cap.slope if capped else s)
-        if s != cap.slope:
-            d = (cap.value - b) / (s - cap.slope)
+        capped = b > top or (b == top and s >= top_rate)
+        value += n * (top if capped else b)
+        rate += n * (top_rate if capped else s)
+        if s != top_rate:
+            d = (top - b) / (s - top_rate)
             if d > 0:
-                switches.append((d, n * ((s - cap.slope) if capped else (cap.slope - s))))
-    if value >= cost:
+                switches.append((d, n * ((s - top_rate) if capped else (top_rate - s))))
+    if value >= need:
         return 0.0
     at = 0.0
     for d, change in [*sorted(switches), (_NEVER, 0.0)]:
-        if rate > 0 and value + rate * (d - at) >= cost:
-            return at + max(0.0, (cost - value) / rate)
+        if rate > 0 and value + rate * (d - at) >= need:
+            return at + max(0.0, (need - value) / rate)
         value += rate * (d - at)
         rate += change
         at = d
