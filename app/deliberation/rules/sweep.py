@@ -15,11 +15,19 @@ outcome changes at only a few shares. So a run here is in floating point, and
 * **exact at ties**: two prices too close to call are compared exactly, and as exact lines
   (``lines.Lines``), so a tie that lasts for many shares is followed, not re-run at each.
 
+A line is a ``lines.Line`` (a value at the run's share and a slope), in floats here and in
+fractions in ``lines.Lines``. Only what the hot loop reads again and again is kept flat, value
+and slope side by side: budgets as two parallel lists (``budget``, ``slope``), summed in C,
+and the price bounds of the proposals still in a run (``bound``, ``rate``), sorted at every
+purchase. A ``Line`` for each made the runs a fifth to a quarter slower.
+
 Within one run budgets only rise with ``e`` (no slope is negative), so a proposal's price
-only falls, and falls ever more slowly (it is convex in ``e``): the line through its price
-now stays below its price later. A priced line is therefore a lower bound for as long as the
-run's decisions hold, so only the bought proposal's own line must be exact, and a proposal
-its supporters cannot afford matters only from where they could afford it at a winning price.
+only falls, and it falls ever more slowly (it is convex in ``e``, as the lower edge of a
+convex set): the line through its price now stays below its price later. A priced line is
+therefore a lower bound for as long as the run's decisions hold, so only the bought
+proposal's own line must be exact, and a proposal its supporters cannot afford matters only
+from where they could afford it at a winning price. The invariants, why a price is convex,
+and what each tolerance below guards: docs/equal-shares-sweep.md.
 """
 
 from __future__ import annotations
@@ -29,10 +37,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from operator import attrgetter, mul
 
-from .lines import Lines
+from .lines import Line, Lines
 from .outcome import Candidate, tie_key
 from .profile import Profile
-from .wallets import Wallets
+from .wallets import Unaffordable, Wallets
 
 __all__ = ["Sweep"]
 
@@ -80,6 +88,7 @@ class _Proposal:
     supporters: list[int]  # voter groups
     weights: list[int] | None  # how many voters in each of those groups; None: one each
     approvals: int
+    alike: Line[float]  # what each supporter pays when none is short: cost / approvals
 
     def money(self, budget: list[float]) -> float:
         """What its supporters have together (summed in C: this is the hot loop)."""
@@ -99,7 +108,7 @@ class _Checkpoint:
     alive: list[tuple[_Proposal, float, float]]  # with its price bound: value and slope
     fuzzy: set[int]  # voter groups left with a crumb or exactly nothing: no exact claims
     spent: set[int]  # voter groups that have paid for something: not exactly the share
-    last: tuple[float, float]  # the previous purchase's price per unit, as a line
+    last: Line[float]  # the previous purchase's price per unit
     until: float = _NEVER
 
 
@@ -109,7 +118,7 @@ class _Priced:
 
     proposal: _Proposal
     bound: float
-    rate: float
+    rate: float  # the bound's slope
     tie: tuple[int, int, int]
     payers: int | None = None  # when last priced: how many pay alike, if certain
 
@@ -141,6 +150,7 @@ class Sweep:
                 profile.supporters[c.id],
                 _weights([profile.counts[g] for g in profile.supporters[c.id]]),
                 profile.approvals[c.id],
+                Line(c.amount_minor / profile.approvals[c.id], 0.0),
             )
             for c in candidates
             if profile.supporters[c.id] and c.amount_minor > 0
@@ -165,7 +175,8 @@ class Sweep:
         if not self.checkpoints:
             everyone = [(p, 1 / p.approvals, 0.0) for p in self.proposals]
             groups = len(self.counts)
-            return _Checkpoint(e, [e] * groups, [1.0] * groups, everyone, set(), set(), (0.0, 0.0))
+            nothing = Line(0.0, 0.0)
+            return _Checkpoint(e, [e] * groups, [1.0] * groups, everyone, set(), set(), nothing)
         old = self.checkpoints[step]
         del self.checkpoints[step:]
         del self.funded[step:]
@@ -178,7 +189,7 @@ class Sweep:
             [(p, bound + rate * d, rate) for p, bound, rate in old.alive],
             set(old.fuzzy),
             set(old.spent),
-            (old.last[0] + old.last[1] * d, old.last[1]),
+            old.last.at(d),
         )
 
     def at(self, share: Fraction) -> tuple[list[str], float] | None:
@@ -218,18 +229,19 @@ class Sweep:
             first = None
             reach = _NEVER  # how far the share may rise with this purchase's decisions held
             best: _Priced | None = None
-            best_line = (0.0, 0.0, 0.0, 0.0)  # rho, rho slope, alpha, alpha slope
+            best_alpha = Line(0.0, 0.0)  # what each supporter of the best pays at most
+            best_bound = 0.0  # its price per unit
             best_key: tuple[float, int | None, tuple[int, int, int]] = (0.0, None, (0, 0, 0))
             for item in sorted(alive.values(), key=_ORDER):
                 proposal = item.proposal
-                if best is not None and item.bound - best_line[0] > _TIED:
+                if best is not None and item.bound - best_bound > _TIED:
                     break  # no one further down can beat the best: prices only rose
                 members = proposal.supporters
                 # Whether its supporters can pay for it decides the outcome: that must be
                 # clear. Who among them is short only shapes alpha, which moves
                 # continuously: a near tie there goes either way with the same alpha.
                 spare = proposal.money(budget) - proposal.cost
-                alpha: tuple[float, float] | None = None
+                alpha: Line[float] | None = None
                 payers: int | None = None
                 if -money_close < spare < money_close:
                     if not spent.isdisjoint(members):
@@ -239,7 +251,7 @@ class Sweep:
                     gap = share * proposal.approvals - proposal.cost
                     spare = float(gap) if gap < 0 else 0.0
                     if gap >= 0:  # all pay the same, exactly cost / supporters
-                        alpha = (proposal.cost / proposal.approvals, 0.0)
+                        alpha = proposal.alike
                         payers = proposal.approvals
                 elif spare > 0:
                     alpha, payers = _water(proposal, budget, slope, counts, fuzzy, money_close)
@@ -249,7 +261,7 @@ class Sweep:
                     self.drops.append(_Drop(step, proposal, soonest))
                     del alive[proposal.id]
                     continue
-                item.bound, item.rate = alpha[0] / proposal.cost, alpha[1] / proposal.cost
+                item.bound, item.rate = alpha.value / proposal.cost, alpha.slope / proposal.cost
                 item.payers = payers
                 key = (item.bound, payers, proposal.tie)
                 cheaper = True if best is None else _cheaper(key, best_key)
@@ -259,19 +271,22 @@ class Sweep:
                     self._give_up(step, e)
                     return None
                 if cheaper:
-                    best, best_line, best_key = item, (item.bound, item.rate, *alpha), key
+                    best, best_alpha, best_bound, best_key = item, alpha, item.bound, key
             if best is None:
                 break  # nothing affordable: the run ends here
+            best_price = Line(best.bound, best.rate)  # per unit
+            rho, rho_rate = best_price  # the lines as locals: read in the loops below
+            pay, pay_rate = best_alpha
             del alive[best.proposal.id]
             for g in best.proposal.supporters:  # who pays all they have, who pays alpha
-                value, rate = budget[g] - best_line[2], slope[g] - best_line[3]
+                value, rate = budget[g] - pay, slope[g] - pay_rate
                 if value * rate <= 0 and rate != 0:
                     reach = min(reach, _sign_change(value, rate))
             # The best stays ahead of every other price. Lines first, nearest first: only
             # where one would cross sooner than anything else is it worth a closer look.
             soon = []
             for other in alive.values():
-                value, rate = other.bound - best_line[0], other.rate - best_line[1]
+                value, rate = other.bound - rho, other.rate - rho_rate
                 if -_TIED <= value <= _TIED and (other.payers is None or best_key[1] is None):
                     # Tied to within rounding: how far the best stays ahead, from both
                     # prices as exact lines.
@@ -291,20 +306,20 @@ class Sweep:
                 reach = min(
                     reach,
                     _overtakes(
-                        other, best_line, budget, slope, counts, fuzzy, money_close, d, reach
+                        other, best_price, budget, slope, counts, fuzzy, money_close, d, reach
                     ),
                 )
             for g in best.proposal.supporters:
-                if -money_close < budget[g] - best_line[2] < money_close:
+                if -money_close < budget[g] - pay < money_close:
                     fuzzy.add(g)  # exactly zero or a crumb left: no exact claims about it
                 spent.add(g)
-                if budget[g] <= best_line[2]:
+                if budget[g] <= pay:
                     budget[g], slope[g] = 0.0, 0.0
                 else:
-                    budget[g], slope[g] = budget[g] - best_line[2], slope[g] - best_line[3]
+                    budget[g], slope[g] = budget[g] - pay, slope[g] - pay_rate
             self.checkpoints[-1].until = e + reach * _MARGIN
             self.funded.append(best.proposal.id)
-            last = (best_line[0], best_line[1])
+            last = best_price
         self._bound_drops(e, budget, slope, last)
         return list(self.funded), self._until() - e
 
@@ -316,7 +331,7 @@ class Sweep:
         )
 
     def _bound_drops(
-        self, e: float, budget: list[float], slope: list[float], last: tuple[float, float]
+        self, e: float, budget: list[float], slope: list[float], last: Line[float]
     ) -> None:
         """From which share each dropped proposal might be bought in this run.
 
@@ -353,11 +368,10 @@ class Sweep:
                     break  # nor later: there is only less money after more purchases
                 if step + 1 < len(self.checkpoints):  # its price, as of the next checkpoint
                     after = self.checkpoints[step + 1]
-                    price = (after.last[0] + after.last[1] * (e - after.at), after.last[1])
+                    price = after.last.at(e - after.at)
                 else:
                     price = last
-                cap = (price[0] * cost, price[1] * cost)
-                until = min(until, e + _affordable_in(money, cost, cap) * _MARGIN)
+                until = min(until, e + _affordable_in(money, cost, price) * _MARGIN)
             drop.until = until
             limit = min(limit, until)
 
@@ -370,7 +384,7 @@ class Sweep:
             for bought in self.funded:
                 p = self.by_id[bought]
                 wallets.buy(p.cost, p.supporters, self.counts)
-        except AssertionError:
+        except Unaffordable:
             return None
         price_a = wallets.price(a.cost, a.supporters, self.counts)
         price_b = wallets.price(b.cost, b.supporters, self.counts)
@@ -400,8 +414,7 @@ class Sweep:
         if theirs is None:
             return 0.0  # exactly unaffordable just above the share: no claims about later
         lines.hold(mine, best.supporters)
-        value = theirs[0] / other.cost - mine[0] / best.cost
-        rate = theirs[1] / other.cost - mine[1] / best.cost
+        value, rate = theirs.over(other.cost).minus(mine.over(best.cost))
         if value < 0 or (value == 0 and other.tie < best.tie):
             return None
         crossing = _NEVER if rate >= 0 else value / -rate
@@ -429,7 +442,7 @@ def _water(
     fuzzy: set[int],
     money_close: float,
     d: float = 0.0,
-) -> tuple[tuple[float, float], int | None]:
+) -> tuple[Line[float], int | None]:
     """What each supporter pays at most (``alpha``, a line) for a proposal they can afford,
     at ``d`` past the run's share: the poorest pay all they have, the rest the same. Also
     how many pay ``alpha``, if that is certain (then the price per unit is 1/payers)."""
@@ -441,7 +454,7 @@ def _water(
         poorest = min(map(budget.__getitem__, supporters))
     if poorest * count >= proposal.cost:  # nobody is short: the common case, with no sorting
         payers = count if poorest * count - proposal.cost > money_close else None
-        return (proposal.cost / count, 0.0), payers
+        return proposal.alike, payers
     if not d:
         have = list(map(budget.__getitem__, supporters))
     need, need_rate = float(proposal.cost), 0.0
@@ -450,18 +463,18 @@ def _water(
         g = supporters[i]
         if have[i] * count >= need:
             payers = count if paid_up and have[i] * count - need > money_close else None
-            return (need / count, need_rate / count), payers
+            return Line(need / count, need_rate / count), payers
         paid_up = paid_up and have[i] == 0.0 and g not in fuzzy
         need -= have[i] * counts[g]
         need_rate -= slope[g] * counts[g]
         count -= counts[g]
     # Only rounding can get here, as the caller saw they can afford it: the richest pay.
-    return (have[i], slope[g]), None
+    return Line(have[i], slope[g]), None
 
 
 def _overtakes(
     other: _Priced,
-    best: tuple[float, float, float, float],
+    best: Line[float],
     budget: list[float],
     slope: list[float],
     counts: list[int],
@@ -478,17 +491,15 @@ def _overtakes(
     money = proposal.money(budget)
     if money - proposal.cost <= money_close:
         lines = [(budget[g], slope[g], counts[g]) for g in proposal.supporters]
-        return _affordable_in(
-            lines, proposal.cost, (best[0] * proposal.cost, best[1] * proposal.cost)
-        )
-    (alpha, alpha_rate), _payers = _water(proposal, budget, slope, counts, fuzzy, money_close)
-    other.bound, other.rate = alpha / proposal.cost, alpha_rate / proposal.cost
-    value, rate = other.bound - best[0], other.rate - best[1]
+        return _affordable_in(lines, proposal.cost, best)
+    alpha, _payers = _water(proposal, budget, slope, counts, fuzzy, money_close)
+    other.bound, other.rate = alpha.value / proposal.cost, alpha.slope / proposal.cost
+    value, rate = other.bound - best.value, other.rate - best.slope
     if value <= 0:
         return 0.0  # a tie now: no claims
     if rate >= 0:
         return _NEVER
-    return _crossing(proposal, budget, slope, counts, (best[0], best[1]), -value / rate, limit)
+    return _crossing(proposal, budget, slope, counts, best, -value / rate, limit)
 
 
 def _crossing(
@@ -496,7 +507,7 @@ def _crossing(
     budget: list[float],
     slope: list[float],
     counts: list[int],
-    best: tuple[float, float],
+    best: Line[float],
     d: float,
     limit: float,
 ) -> float:
@@ -507,9 +518,9 @@ def _crossing(
     for _ in range(4):
         if d >= limit:
             break
-        (alpha, rate), _payers = _water(proposal, budget, slope, counts, set(), 0.0, d)
-        gap = alpha / proposal.cost - (best[0] + best[1] * d)
-        closing = best[1] - rate / proposal.cost
+        alpha, _payers = _water(proposal, budget, slope, counts, set(), 0.0, d)
+        gap = alpha.value / proposal.cost - (best.value + best.slope * d)
+        closing = best.slope - alpha.slope / proposal.cost
         if not _apart(gap, 0.0) or gap < 0:
             break
         if closing <= 0:
@@ -519,38 +530,40 @@ def _crossing(
 
 
 def _affordable_in(
-    money: list[tuple[float, float, int]], cost: float, cap: tuple[float, float] | None
+    money: list[tuple[float, float, int]], cost: float, price: Line[float] | None
 ) -> float:
-    """The least d ≥ 0 at which supporters with budgets ``b + s·d`` (``n`` of each), each
-    paying at most ``cap`` (a line too; ``None``: no cap), could pay ``cost`` together.
+    """The least d ≥ 0 at which supporters with budgets ``b + s·d`` (``n`` of each) could pay
+    ``cost`` together at no more than ``price`` per unit (``None``: at any price), so each
+    paying at most ``price · cost``, a line too.
 
     Money within rounding of the cost counts as enough: it may be exactly enough (two
     proposals priced alike by the same short supporters meet a cap exactly, for a whole
     range of shares), and an answer too early only costs another run."""
-    cost -= _CLOSE * max(cost, 1.0)
-    if cap is None:
+    need = cost - _CLOSE * max(cost, 1.0)
+    if price is None:
         total = sum(b * n for b, _s, n in money)
         rate = sum(s * n for _b, s, n in money)
-        if total >= cost:
+        if total >= need:
             return 0.0
-        return (cost - total) / rate if rate > 0 else _NEVER
+        return (need - total) / rate if rate > 0 else _NEVER
     # Each supporter pays min(b + s·d, cap); the sum is piecewise linear in d. Walk it.
+    top, top_rate = price.value * cost, price.slope * cost  # the cap
     value, rate = 0.0, 0.0
     switches: list[tuple[float, float]] = []  # where a supporter becomes capped: rate change
     for b, s, n in money:
-        capped = b > cap[0] or (b == cap[0] and s >= cap[1])
-        value += n * (cap[0] if capped else b)
-        rate += n * (cap[1] if capped else s)
-        if s != cap[1]:
-            d = (cap[0] - b) / (s - cap[1])
+        capped = b > top or (b == top and s >= top_rate)
+        value += n * (top if capped else b)
+        rate += n * (top_rate if capped else s)
+        if s != top_rate:
+            d = (top - b) / (s - top_rate)
             if d > 0:
-                switches.append((d, n * ((s - cap[1]) if capped else (cap[1] - s))))
-    if value >= cost:
+                switches.append((d, n * ((s - top_rate) if capped else (top_rate - s))))
+    if value >= need:
         return 0.0
     at = 0.0
     for d, change in [*sorted(switches), (_NEVER, 0.0)]:
-        if rate > 0 and value + rate * (d - at) >= cost:
-            return at + max(0.0, (cost - value) / rate)
+        if rate > 0 and value + rate * (d - at) >= need:
+            return at + max(0.0, (need - value) / rate)
         value += rate * (d - at)
         rate += change
         at = d

@@ -5,7 +5,13 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-__all__ = ["Wallets"]
+__all__ = ["Unaffordable", "Wallets"]
+
+
+class Unaffordable(Exception):
+    """A purchase its supporters cannot pay for. Equal Shares prices a proposal before it
+    buys it, so there this is a bug; the sweep replays a float run's purchases exactly, and
+    there it means the floats took for certain what was not."""
 
 
 class Wallets:
@@ -36,10 +42,12 @@ class Wallets:
         return None
 
     def buy(self, cost: int, supporters: list[int], counts: list[int]) -> Fraction:
-        """Each supporter pays ``alpha`` or all they have; ``alpha`` is returned."""
+        """Each supporter pays ``alpha`` or all they have; ``alpha`` is returned.
+
+        Raises ``Unaffordable`` if they cannot pay for it together."""
         found = self._alpha(cost, supporters, counts)
         if found is None:
-            raise AssertionError("bought by supporters who cannot pay for it")
+            raise Unaffordable(f"{len(supporters)} voter groups cannot pay {cost}")
         need, count = found
         alpha = Fraction(need, self.scale * count)
         if count != 1:  # alpha is need / scale in the new denominator
