@@ -52,9 +52,7 @@ def _close_question(console: Page) -> str:
 def test_a_whole_session_with_ten_phones_two_rounds_and_a_caseworker(
     browser: Browser, server: Server, lang: str
 ) -> None:
-    made = server.cli("user", "create", "--email", CASEWORKER[0], "--password", CASEWORKER[1],
-                      "--role", "approver")  # fmt: skip
-    assert made.returncode == 0, made.stderr
+    server.user(CASEWORKER[0], CASEWORKER[1], "approver")
     locale, kr = LOCALES[lang], KRONER[lang]
     console = open_page(browser, LAPTOP, locale)
     code, screen_url = start_workshop(console, server, lang=lang)
