@@ -12,11 +12,13 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import sqlalchemy as sa
@@ -28,6 +30,9 @@ from app.main import build_services
 from app.usecases import accounts
 from app.usecases.unit import Services
 from tests.databases import database_url
+
+if TYPE_CHECKING:
+    from tests.conftest import Api
 
 
 def free_port() -> int:
@@ -150,3 +155,45 @@ OLD_WORKSHOP_ROWS = (
     " language, event_seq, created_at) VALUES ('w', 'g', 'o', 'W', 'ABCDEF', 't', 'da',"
     " 0, :now)",
 )
+
+
+def collide(*calls: Callable[[], Any]) -> list[Any]:
+    """Run ``calls`` in threads released together; return each result or exception."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(index: int, call: Callable[[], Any]) -> None:
+        barrier.wait()
+        try:
+            results[index] = call()
+        except Exception as error:  # noqa: BLE001 - collected and asserted on
+            results[index] = error
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def closed_round(api: Api, amounts: dict[str, int], pot: int = 50_000_00) -> dict[str, Any]:
+    """A closed approval round that funded every proposal in ``amounts``."""
+    fac = api.user("fac@odense.dk")
+    approver = api.user("sagsbehandler@odense.dk", role="approver")
+    group = api.group(fac, amount_minor=pot)
+    workshop = api.workshop(fac, group["id"])
+    member = api.join(workshop["code"], "Asta")
+    round_id = api.round(fac, workshop["id"])["id"]
+    api.phase(fac, round_id, "proposing")
+    ids = {title: api.propose(member, round_id, title, amount) for title, amount in amounts.items()}
+    api.phase(fac, round_id, "discussing")
+    api.phase(fac, round_id, "voting")
+    api.vote(member, round_id, list(ids.values()))
+    api.phase(fac, round_id, "closed")
+    listed = api.ok("GET", f"/api/v1/groups/{group['id']}/decisions", approver)
+    by_title = {d["title"]: d for d in listed}
+    return {"fac": fac, "approver": approver, "group": group, "decisions": by_title}
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # enough of a PNG for a receipt upload

@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 from tests.conftest import Api
-from tests.test_followthrough import PNG, _closed_round
+from tests.support import PNG, closed_round
 
 CSRF = "the-token-is-long-enough-1234"
 
@@ -25,7 +25,7 @@ def _form(api: Api, path: str, **fields: Any) -> Any:
 
 
 def test_an_approver_works_a_decision_through_in_the_browser(api: Api) -> None:
-    s = _closed_round(api, {"Kørekort": 12_000_00})
+    s = closed_round(api, {"Kørekort": 12_000_00})
     decision_id = s["decisions"]["Kørekort"]["id"]
     _as(api, s["approver"])
     queue = api.client.get("/f/decisions")
@@ -77,7 +77,7 @@ def test_an_approver_works_a_decision_through_in_the_browser(api: Api) -> None:
 
 
 def test_a_facilitator_sees_decisions_but_cannot_act_on_them(api: Api) -> None:
-    s = _closed_round(api, {"Bærbar": 6_000_00})
+    s = closed_round(api, {"Bærbar": 6_000_00})
     _as(api, s["fac"])
     page = api.client.get(f"/f/decisions/{s['decisions']['Bærbar']['id']}")
     assert page.status_code == 200 and "Bærbar" in page.text
@@ -87,7 +87,7 @@ def test_a_facilitator_sees_decisions_but_cannot_act_on_them(api: Api) -> None:
 
 
 def test_the_groups_phones_show_what_became_of_each_funded_proposal_live(api: Api) -> None:
-    s = _closed_round(api, {"Kursus": 3_000_00})
+    s = closed_round(api, {"Kursus": 3_000_00})
     with api.services.db.reading() as session:
         from sqlmodel import select
 
@@ -122,7 +122,7 @@ def test_the_groups_phones_show_what_became_of_each_funded_proposal_live(api: Ap
 
 
 def test_the_audit_trail_page_shows_every_step_newest_first(api: Api) -> None:
-    s = _closed_round(api, {"Bærbar": 6_000_00})
+    s = closed_round(api, {"Bærbar": 6_000_00})
     api.ok(
         "POST",
         f"/api/v1/decisions/{s['decisions']['Bærbar']['id']}/reject",
@@ -139,7 +139,7 @@ def test_the_audit_trail_page_shows_every_step_newest_first(api: Api) -> None:
 
 
 def test_the_pages_exports_work_with_the_pages_login(api: Api) -> None:
-    s = _closed_round(api, {"Bærbar": 6_000_00})
+    s = closed_round(api, {"Bærbar": 6_000_00})
     _as(api, s["fac"])
     for path in (
         f"/f/groups/{s['group']['id']}/ledger.csv",
@@ -152,7 +152,7 @@ def test_the_pages_exports_work_with_the_pages_login(api: Api) -> None:
 
 
 def test_text_a_person_types_is_cleaned_before_it_reaches_the_ledger(api: Api) -> None:
-    s = _closed_round(api, {"Bærbar": 6_000_00})
+    s = closed_round(api, {"Bærbar": 6_000_00})
     _as(api, s["approver"])
     decision_id = s["decisions"]["Bærbar"]["id"]
     rejected = _form(api, f"/f/decisions/{decision_id}/reject", reason="Nej\x00 tak\u202e")

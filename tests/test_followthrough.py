@@ -15,26 +15,7 @@ from app.infra.db import Database
 from app.infra.tables import DecisionRow, LedgerEntryRow
 from app.usecases import accounts, decisions, rounds
 from tests.conftest import Api
-from tests.test_concurrency import collide
-
-
-def _closed_round(api: Api, amounts: dict[str, int], pot: int = 50_000_00) -> dict[str, Any]:
-    """A closed approval round that funded every proposal in ``amounts``."""
-    fac = api.user("fac@odense.dk")
-    approver = api.user("sagsbehandler@odense.dk", role="approver")
-    group = api.group(fac, amount_minor=pot)
-    workshop = api.workshop(fac, group["id"])
-    member = api.join(workshop["code"], "Asta")
-    round_id = api.round(fac, workshop["id"])["id"]
-    api.phase(fac, round_id, "proposing")
-    ids = {title: api.propose(member, round_id, title, amount) for title, amount in amounts.items()}
-    api.phase(fac, round_id, "discussing")
-    api.phase(fac, round_id, "voting")
-    api.vote(member, round_id, list(ids.values()))
-    api.phase(fac, round_id, "closed")
-    listed = api.ok("GET", f"/api/v1/groups/{group['id']}/decisions", approver)
-    by_title = {d["title"]: d for d in listed}
-    return {"fac": fac, "approver": approver, "group": group, "decisions": by_title}
+from tests.support import PNG, closed_round, collide
 
 
 def _pot(api: Api, s: dict[str, Any]) -> dict[str, int]:
@@ -43,7 +24,7 @@ def _pot(api: Api, s: dict[str, Any]) -> dict[str, int]:
 
 
 def test_a_decision_from_approval_to_completion_keeps_the_pot_exact(api: Api) -> None:
-    s = _closed_round(api, {"Kørekort": 12_000_00, "Bærbar": 6_000_00})
+    s = closed_round(api, {"Kørekort": 12_000_00, "Bærbar": 6_000_00})
     licence = s["decisions"]["Kørekort"]
     assert licence["status"] == "funded" and licence["amount_minor"] == 12_000_00
     assert _pot(api, s) == {
@@ -93,7 +74,7 @@ def test_a_decision_from_approval_to_completion_keeps_the_pot_exact(api: Api) ->
 
 
 def test_rejecting_needs_a_reason_and_gives_the_money_back(api: Api) -> None:
-    s = _closed_round(api, {"Bærbar": 6_000_00})
+    s = closed_round(api, {"Bærbar": 6_000_00})
     base = f"/api/v1/decisions/{s['decisions']['Bærbar']['id']}"
     empty = api.call("POST", f"{base}/reject", s["approver"], json={"reason": "  "})
     assert empty.status_code == 422 and empty.json()["error"]["field"] == "reason"
@@ -108,7 +89,7 @@ def test_rejecting_needs_a_reason_and_gives_the_money_back(api: Api) -> None:
 
 
 def test_only_approvers_decide_and_nobody_approves_their_own_proposal(api: Api) -> None:
-    s = _closed_round(api, {"Kursus": 3_000_00})
+    s = closed_round(api, {"Kursus": 3_000_00})
     base = f"/api/v1/decisions/{s['decisions']['Kursus']['id']}"
     assert api.call("POST", f"{base}/approve", s["fac"], json={}).status_code == 403
     other = api.user("fremmed@aalborg.dk", role="approver", organisation_id=_other_org(api))
@@ -130,7 +111,7 @@ def _other_org(api: Api) -> str:
 def test_two_approvers_paying_the_same_decision_at_once_never_pay_more_than_approved(
     api: Api,
 ) -> None:
-    s = _closed_round(api, {"Tandlæge": 8_000_00})
+    s = closed_round(api, {"Tandlæge": 8_000_00})
     decision_id = s["decisions"]["Tandlæge"]["id"]
     api.ok("POST", f"/api/v1/decisions/{decision_id}/approve", s["approver"], json={})
     second = api.user("sagsbehandler2@odense.dk", role="approver")
@@ -174,7 +155,7 @@ def test_two_approvers_paying_the_same_decision_at_once_never_pay_more_than_appr
 
 def test_twenty_releases_and_four_reserves_at_once_keep_the_ledger_exact(api: Api) -> None:
     amounts = {f"Forslag {i}": (i + 1) * 100_00 for i in range(20)}
-    s = _closed_round(api, amounts, pot=100_000_00)
+    s = closed_round(api, amounts, pot=100_000_00)
     actor = accounts.authenticate(api.services, s["approver"])
     facilitator = accounts.authenticate(api.services, s["fac"])
     engines: list[Database] = []
@@ -246,7 +227,7 @@ def test_twenty_releases_and_four_reserves_at_once_keep_the_ledger_exact(api: Ap
 
 
 def test_the_database_refuses_a_decision_paid_beyond_its_approval(api: Api) -> None:
-    s = _closed_round(api, {"Bærbar": 6_000_00})
+    s = closed_round(api, {"Bærbar": 6_000_00})
     try:
         with api.services.db.writing() as session:
             row = session.get(DecisionRow, s["decisions"]["Bærbar"]["id"])
@@ -260,7 +241,7 @@ def test_the_database_refuses_a_decision_paid_beyond_its_approval(api: Api) -> N
 
 
 def test_every_step_is_in_the_audit_trail_newest_first(api: Api) -> None:
-    s = _closed_round(api, {"Kørekort": 12_000_00})
+    s = closed_round(api, {"Kørekort": 12_000_00})
     base = f"/api/v1/decisions/{s['decisions']['Kørekort']['id']}"
     api.ok("POST", f"{base}/approve", s["approver"], json={"amount_minor": 10_000_00})
     api.ok(
@@ -302,7 +283,7 @@ def test_every_step_is_in_the_audit_trail_newest_first(api: Api) -> None:
 
 
 def test_exports_open_in_danish_excel(api: Api) -> None:
-    s = _closed_round(api, {'=HYPERLINK("x") Kursus': 1_234_50, "Bærbar": 6_000_00})
+    s = closed_round(api, {'=HYPERLINK("x") Kursus': 1_234_50, "Bærbar": 6_000_00})
     group = s["group"]["id"]
     answer = api.call("GET", f"/api/v1/groups/{group}/decisions.csv?decimal=comma", s["fac"])
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
@@ -323,14 +304,13 @@ def test_exports_open_in_danish_excel(api: Api) -> None:
     assert odd.status_code == 422
 
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.7\n" + b"x" * 64
 
 
 def _paid_course(api: Api, amount_minor: int) -> tuple[dict[str, Any], str]:
     """A course of 3.000 kr. approved and paid ``amount_minor`` by card; the payment's
     receipts URL."""
-    s = _closed_round(api, {"Kursus": 3_000_00})
+    s = closed_round(api, {"Kursus": 3_000_00})
     base = f"/api/v1/decisions/{s['decisions']['Kursus']['id']}"
     api.ok("POST", f"{base}/approve", s["approver"], json={})
     payment = api.ok(
@@ -390,7 +370,7 @@ def test_a_receipt_over_ten_megabytes_is_refused_and_nothing_is_kept(api: Api) -
 
 
 def test_an_administrator_corrects_a_pot_with_a_reason(api: Api) -> None:
-    s = _closed_round(api, {"Kursus": 3_000_00})
+    s = closed_round(api, {"Kursus": 3_000_00})
     admin = api.user("admin@odense.dk", role="admin")
     path = f"/api/v1/groups/{s['group']['id']}/adjustments"
     assert (
@@ -408,7 +388,7 @@ def test_an_administrator_corrects_a_pot_with_a_reason(api: Api) -> None:
 
 
 def test_above_the_organisations_threshold_two_approvers_must_agree(api: Api) -> None:
-    s = _closed_round(api, {"Kørekort": 12_000_00})
+    s = closed_round(api, {"Kørekort": 12_000_00})
     admin = api.user("admin@odense.dk", role="admin")
     settings = {"second_approver_above_minor": 10_000_00}
     assert (
@@ -434,7 +414,7 @@ def test_above_the_organisations_threshold_two_approvers_must_agree(api: Api) ->
 
 
 def test_money_that_comes_back_after_completion_is_recorded_as_a_refund(api: Api) -> None:
-    s = _closed_round(api, {"Kursus": 3_000_00})
+    s = closed_round(api, {"Kursus": 3_000_00})
     base = f"/api/v1/decisions/{s['decisions']['Kursus']['id']}"
     api.ok("POST", f"{base}/approve", s["approver"], json={})
     payment = {"amount_minor": 3_000_00, "paid_to": "AOF", "method": "invoice"}
@@ -451,7 +431,7 @@ def test_money_that_comes_back_after_completion_is_recorded_as_a_refund(api: Api
 
 
 def test_odd_values_get_a_clear_answer_not_a_500(api: Api) -> None:
-    s = _closed_round(api, {"Kursus": 3_000_00})
+    s = closed_round(api, {"Kursus": 3_000_00})
     admin = api.user("admin@odense.dk", role="admin")
     naive = api.call("GET", "/api/v1/audit?before=2030-01-01T00:00:00", s["fac"])
     assert naive.status_code == 200 and naive.json()

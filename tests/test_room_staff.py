@@ -17,7 +17,7 @@ from app.web import labels
 from app.web.i18n import format_money, tidy, translate
 from app.web.templating import environment
 from tests.conftest import PASSWORD, Api
-from tests.test_followthrough import _closed_round
+from tests.support import closed_round
 
 CSRF = "the-token-is-long-enough-1234"
 HTML = {"Accept": "text/html"}
@@ -146,7 +146,7 @@ def test_the_login_page_is_for_all_staff_in_english_too(api: Api) -> None:
 
 
 def test_a_refused_payment_keeps_what_was_typed_with_the_reason_at_the_field(api: Api) -> None:
-    s = _closed_round(api, {"Kørekort": 15_000_00})
+    s = closed_round(api, {"Kørekort": 15_000_00})
     decision = s["decisions"]["Kørekort"]["id"]
     path = f"/f/decisions/{decision}"
     _as(api, s["approver"])
@@ -169,7 +169,7 @@ def test_a_refused_payment_keeps_what_was_typed_with_the_reason_at_the_field(api
 def test_the_decision_page_shows_who_proposed_why_and_the_vote_never_who_voted(
     api: Api,
 ) -> None:
-    s = _closed_round(api, {"Kørekort": 12_000_00})
+    s = closed_round(api, {"Kørekort": 12_000_00})
     _as(api, s["approver"])
     page = api.client.get(f"/f/decisions/{s['decisions']['Kørekort']['id']}").text
     assert "Foreslået af</dt><dd>Asta" in page
@@ -180,7 +180,7 @@ def test_the_decision_page_shows_who_proposed_why_and_the_vote_never_who_voted(
 
 
 def test_a_partial_approval_asks_with_the_numbers_and_completion_asks_first(api: Api) -> None:
-    s = _closed_round(api, {"Kørekort": 15_000_00})
+    s = closed_round(api, {"Kørekort": 15_000_00})
     path = f"/f/decisions/{s['decisions']['Kørekort']['id']}"
     _as(api, s["approver"])
     asked = _form(api, f"{path}/approve", amount="10.000")
@@ -210,7 +210,7 @@ def test_no_amount_is_followed_by_a_second_full_stop() -> None:
 
 
 def test_the_decision_and_pot_pages_have_no_doubled_full_stop(api: Api) -> None:
-    s = _closed_round(api, {"Kørekort": 12_000_00})
+    s = closed_round(api, {"Kørekort": 12_000_00})
     decision = s["decisions"]["Kørekort"]["id"]
     base = f"/api/v1/decisions/{decision}"
     api.ok("POST", f"{base}/approve", s["approver"], json={"amount_minor": 11_000_00})
@@ -226,7 +226,7 @@ def test_the_decision_and_pot_pages_have_no_doubled_full_stop(api: Api) -> None:
 
 
 def test_the_audit_trail_speaks_sentences_with_amounts_and_names(api: Api) -> None:
-    s = _closed_round(api, {"Kørekort": 12_000_00, "Bærbar": 6_000_00})
+    s = closed_round(api, {"Kørekort": 12_000_00, "Bærbar": 6_000_00})
     licence = f"/api/v1/decisions/{s['decisions']['Kørekort']['id']}"
     api.ok("POST", f"{licence}/approve", s["approver"], json={"amount_minor": 11_000_00})
     payment = {"paid_to": "Køreskolen Vest", "method": "invoice", "amount_minor": 9_150_00}
@@ -291,7 +291,7 @@ def test_every_audited_action_has_a_sentence() -> None:
 
 
 def test_ledger_lines_name_their_proposal_and_the_chart_has_axes(api: Api) -> None:
-    s = _closed_round(api, {"Kørekort": 12_000_00})
+    s = closed_round(api, {"Kørekort": 12_000_00})
     base = f"/api/v1/decisions/{s['decisions']['Kørekort']['id']}"
     api.ok("POST", f"{base}/approve", s["approver"], json={"amount_minor": 11_000_00})
     _as(api, s["approver"])
