@@ -166,7 +166,7 @@ def collide(*calls: Callable[[], Any]) -> list[Any]:
         barrier.wait()
         try:
             results[index] = call()
-        except Exception as error:  # noqa: BLE001 - collected and asserted on
+        except Exception as error:  # collected and asserted on
             results[index] = error
 
     threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]

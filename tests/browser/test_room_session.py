@@ -1,5 +1,5 @@
 """A whole session in a real room, in real Chromium: a facilitator on a laptop, the projector
-at 1920×1080, ten phones (one at 320 px), two rounds and a caseworker. The projector never
+at 1920 by 1080, ten phones (one at 320 px), two rounds and a caseworker. The projector never
 scrolls, no page reloads, and no page writes an error to its console."""
 
 from __future__ import annotations
