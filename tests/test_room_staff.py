@@ -17,6 +17,7 @@ from app.web import labels
 from app.web.i18n import format_money, tidy, translate
 from app.web.templating import environment
 from tests.conftest import PASSWORD, Api
+from tests.databases import database_url
 from tests.support import closed_round
 
 CSRF = "the-token-is-long-enough-1234"
@@ -355,7 +356,7 @@ def test_the_lan_address_is_found_without_going_online() -> None:
 
 @pytest.fixture
 def demo_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'demo.db'}")
+    monkeypatch.setenv("DATABASE_URL", database_url(tmp_path, "demo"))
     monkeypatch.setenv("SECRET_KEY", "demo-test-secret-" + "z" * 32)
     monkeypatch.setenv("PULJEN_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("PULJEN_PUBLIC_URL", "")  # restored after the test
