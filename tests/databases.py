@@ -6,7 +6,8 @@ process into a *template* and gives every test its own copy, already at the newe
 (``create_app`` then finds nothing to do). Under pytest-xdist every worker is its own process
 and so has its own template.
 
-One function per backend, one entry point: :func:`database_url`.
+One function per backend (``sqlite_database_url``; PostgreSQL's beside it makes each test's
+database with ``CREATE DATABASE … TEMPLATE …``), one entry point: :func:`database_url`.
 """
 
 from __future__ import annotations
