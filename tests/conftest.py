@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from starlette.testclient import TestClient
 
+from app.infra import security
 from app.infra.config import Settings
 from app.main import create_app
 from app.usecases import accounts
@@ -18,6 +20,19 @@ from app.usecases.unit import Services
 from tests.databases import database_url, drop_test_databases, made
 
 PASSWORD = "correct horse battery"
+
+# argon2 at its production cost (64 MiB, three passes) spends about 0.3 s per hash or login,
+# more than most tests spend on everything else. Tests hash at the lowest cost argon2 allows;
+# a hash records its own parameters, so a server process verifies such a hash just as cheaply.
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(security, "_hasher", CHEAP_HASHER)
+        patch.setattr(security, "_DUMMY_HASH", CHEAP_HASHER.hash("a password nobody has"))
+        yield
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:

@@ -7,8 +7,6 @@ use cases' row locks, not SQLite's one write lock, keep them apart).
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -21,26 +19,7 @@ from app.infra.db import Database
 from app.infra.tables import BallotRow, LedgerEntryRow
 from app.usecases import accounts, ledger, rounds
 from tests.conftest import Api
-
-
-def collide(*calls: Callable[[], Any]) -> list[Any]:
-    """Run ``calls`` in threads released together; return each result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        barrier.wait()
-        try:
-            results[index] = call()
-        except Exception as error:
-            results[index] = error
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+from tests.support import collide
 
 
 def _voting_round(api: Api, fac: str, workshop: dict[str, Any], member: str, amount: int) -> str:

@@ -1,14 +1,21 @@
 """Upgrading a database that already has closed rounds: nothing is lost, and each funded
-proposal of a round closed before decisions existed becomes a decision."""
+proposal of a round closed before decisions existed becomes a decision. And the migrations
+build exactly the schema the models describe (no drift)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 
-from app.infra.db import alembic_config, upgrade
+from app.infra import db
+from app.infra.db import Database, alembic_config, newest_revisions, upgrade
+from app.infra.tables import metadata
 from tests.databases import database_url
 from tests.support import OLD_WORKSHOP_ROWS
 
@@ -39,3 +46,60 @@ def test_rounds_closed_before_decisions_get_their_decisions_on_upgrade(tmp_path:
         ).all()
     engine.dispose()
     assert [tuple(r) for r in rows] == [("p", "funded", 120000, 0)]
+
+
+def drift(url: str, models: sa.MetaData) -> list[Any]:
+    """What ``alembic revision --autogenerate`` would write to make the database at ``url``
+    match ``models``: types and server defaults compared too."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "compare_server_default": True}
+            )
+            return list(compare_metadata(context, models))
+    finally:
+        engine.dispose()
+
+
+def test_the_migrations_build_the_schema_the_models_describe(tmp_path: Path) -> None:
+    url = database_url(tmp_path)
+    upgrade(url)  # a no-op on a database at the newest migration, which this one is
+    assert drift(url, metadata) == []
+
+
+def test_the_drift_check_sees_a_column_the_migrations_lack(tmp_path: Path) -> None:
+    models = sa.MetaData()
+    for table in metadata.tables.values():
+        table.to_metadata(models)
+    models.tables["ballot"].append_column(sa.Column("weight", sa.Integer(), nullable=True))
+    assert [d[:3] for d in drift(database_url(tmp_path), models)] == [
+        ("add_column", None, "ballot")
+    ]
+
+
+def _revisions(url: str) -> set[str]:
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        found = {row[0] for row in connection.execute(sa.text("SELECT * FROM alembic_version"))}
+    engine.dispose()
+    return found
+
+
+def test_an_app_start_upgrades_an_old_database_and_only_reads_one_at_the_newest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = f"sqlite:///{tmp_path / 'old.db'}"
+    command.upgrade(alembic_config(old), "0003")
+    database = Database(old)
+    database.upgrade()  # what create_app does at start
+    database.dispose()
+    assert _revisions(old) == set(newest_revisions())
+
+    def refuse(url: str) -> None:
+        raise AssertionError("Alembic ran on a database at the newest migration")
+
+    monkeypatch.setattr(db, "upgrade", refuse)
+    current = Database(database_url(tmp_path))
+    current.upgrade()
+    current.dispose()

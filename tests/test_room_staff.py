@@ -17,7 +17,8 @@ from app.web import labels
 from app.web.i18n import format_money, tidy, translate
 from app.web.templating import environment
 from tests.conftest import PASSWORD, Api
-from tests.test_followthrough import _closed_round
+from tests.databases import database_url
+from tests.support import closed_round
 
 CSRF = "the-token-is-long-enough-1234"
 HTML = {"Accept": "text/html"}
@@ -103,18 +104,21 @@ def test_a_new_round_needs_a_budget_and_the_form_says_what_the_pot_has(api: Api)
     _as(api, fac)
     page = api.client.get(f"/f/workshops/{workshop['id']}").text
     budget_field = page.split('id="r-budget"')[1].split(">")[0]
-    assert "placeholder" not in budget_field and 'value=""' in budget_field  # only the hint
+    assert "placeholder" not in budget_field
+    assert 'value=""' in budget_field
     assert f"Puljen har {_kr(60_000_00)} til rådighed." in page
     path = f"/f/workshops/{workshop['id']}/rounds"
     empty = api.client.post(path, data={"title": "Runde 2", "budget": " "}, headers=HTMX)
     assert empty.status_code == 200
-    assert 'id="r-budget-error"' in empty.text and 'aria-invalid="true"' in empty.text
+    assert 'id="r-budget-error"' in empty.text
+    assert 'aria-invalid="true"' in empty.text
     assert f"Skriv rundens budget i kroner. Puljen har {_kr(60_000_00)} til rådighed." in empty.text
     assert 'value="Runde 2"' in empty.text  # what was typed is kept
     rounds = api.ok("GET", f"/api/v1/workshops/{workshop['id']}", fac)["rounds"]
     assert rounds == []  # nothing made, and never silently the whole pot
     made = api.client.post(path, data={"title": "Runde 2", "budget": "15.000"}, headers=HTMX)
-    assert made.status_code == 200 and 'value="Runde 2"' not in made.text  # a fresh form
+    assert made.status_code == 200
+    assert 'value="Runde 2"' not in made.text
     rounds = api.ok("GET", f"/api/v1/workshops/{workshop['id']}", fac)["rounds"]
     assert [r["budget_minor"] for r in rounds] == [15_000_00]
 
@@ -129,9 +133,11 @@ def test_login_lands_by_role(api: Api, role: str, home: str) -> None:
     api.user(f"{role}@odense.dk", role=role)
     api.client.cookies.set("puljen_csrf", CSRF)
     login = api.client.get("/f/login").text
-    assert "Log ind for personale" in login and "Log ind som facilitator" not in login
+    assert "Log ind for personale" in login
+    assert "Log ind som facilitator" not in login
     landed = _form(api, "/f/login", email=f"{role}@odense.dk", password=PASSWORD)
-    assert landed.status_code == 303 and landed.headers["location"] == home
+    assert landed.status_code == 303
+    assert landed.headers["location"] == home
     start = api.client.get("/f", headers=HTML, follow_redirects=False)  # the brand link
     assert start.status_code == (303 if home != "/f" else 200)
 
@@ -139,37 +145,43 @@ def test_login_lands_by_role(api: Api, role: str, home: str) -> None:
 def test_the_login_page_is_for_all_staff_in_english_too(api: Api) -> None:
     api.client.cookies.set("puljen_lang", "en")
     page = api.client.get("/f/login").text
-    assert "Staff login" in page and "as facilitator" not in page
+    assert "Staff login" in page
+    assert "as facilitator" not in page
 
 
 # --- 20: the caseworker's decision page -----------------------------------------------------
 
 
 def test_a_refused_payment_keeps_what_was_typed_with_the_reason_at_the_field(api: Api) -> None:
-    s = _closed_round(api, {"Kørekort": 15_000_00})
+    s = closed_round(api, {"Kørekort": 15_000_00})
     decision = s["decisions"]["Kørekort"]["id"]
     path = f"/f/decisions/{decision}"
     _as(api, s["approver"])
     assert _form(api, f"{path}/approve", amount="").status_code == 303  # all: no question
     over = _form(api, f"{path}/pay", amount="15.000,01", paid_to="Køreskolen Vest", method="card")
     assert over.status_code == 409
-    assert 'id="pay-amount-error"' in over.text and _kr(15_000_00) in over.text
-    assert 'value="15.000,01"' in over.text and 'value="Køreskolen Vest"' in over.text
+    assert 'id="pay-amount-error"' in over.text
+    assert _kr(15_000_00) in over.text
+    assert 'value="15.000,01"' in over.text
+    assert 'value="Køreskolen Vest"' in over.text
     assert '<option value="card" selected>' in over.text
     bad = _form(api, f"{path}/pay", amount="mange", paid_to="Køreskolen Vest", method="card")
-    assert 'id="pay-amount-error"' in bad.text and 'value="mange"' in bad.text
+    assert 'id="pay-amount-error"' in bad.text
+    assert 'value="mange"' in bad.text
     nobody = _form(api, f"{path}/pay", amount="1.000", paid_to=" ", method="invoice")
-    assert nobody.status_code == 422 and 'id="pay-to-error"' in nobody.text
+    assert nobody.status_code == 422
+    assert 'id="pay-to-error"' in nobody.text
     assert 'value="1.000"' in nobody.text
     assert "Skriv, hvem der blev betalt." in nobody.text  # in words, not "paid_to"
     page = api.client.get(path).text
-    assert "decision-error" not in page and "pay-amount-error" not in page
+    assert "decision-error" not in page
+    assert "pay-amount-error" not in page
 
 
 def test_the_decision_page_shows_who_proposed_why_and_the_vote_never_who_voted(
     api: Api,
 ) -> None:
-    s = _closed_round(api, {"Kørekort": 12_000_00})
+    s = closed_round(api, {"Kørekort": 12_000_00})
     _as(api, s["approver"])
     page = api.client.get(f"/f/decisions/{s['decisions']['Kørekort']['id']}").text
     assert "Foreslået af</dt><dd>Asta" in page
@@ -180,12 +192,13 @@ def test_the_decision_page_shows_who_proposed_why_and_the_vote_never_who_voted(
 
 
 def test_a_partial_approval_asks_with_the_numbers_and_completion_asks_first(api: Api) -> None:
-    s = _closed_round(api, {"Kørekort": 15_000_00})
+    s = closed_round(api, {"Kørekort": 15_000_00})
     path = f"/f/decisions/{s['decisions']['Kørekort']['id']}"
     _as(api, s["approver"])
     asked = _form(api, f"{path}/approve", amount="10.000")
     question = f"Godkend {_kr(10_000_00)} af {_kr(15_000_00)}? Resten, {_kr(5_000_00)}, går"
-    assert asked.status_code == 200 and question in asked.text
+    assert asked.status_code == 200
+    assert question in asked.text
     assert 'name="confirmed" value="1"' in asked.text
     page = api.client.get(path).text
     assert "Venter på godkendelse" in page  # nothing changed yet
@@ -210,7 +223,7 @@ def test_no_amount_is_followed_by_a_second_full_stop() -> None:
 
 
 def test_the_decision_and_pot_pages_have_no_doubled_full_stop(api: Api) -> None:
-    s = _closed_round(api, {"Kørekort": 12_000_00})
+    s = closed_round(api, {"Kørekort": 12_000_00})
     decision = s["decisions"]["Kørekort"]["id"]
     base = f"/api/v1/decisions/{decision}"
     api.ok("POST", f"{base}/approve", s["approver"], json={"amount_minor": 11_000_00})
@@ -226,7 +239,7 @@ def test_the_decision_and_pot_pages_have_no_doubled_full_stop(api: Api) -> None:
 
 
 def test_the_audit_trail_speaks_sentences_with_amounts_and_names(api: Api) -> None:
-    s = _closed_round(api, {"Kørekort": 12_000_00, "Bærbar": 6_000_00})
+    s = closed_round(api, {"Kørekort": 12_000_00, "Bærbar": 6_000_00})
     licence = f"/api/v1/decisions/{s['decisions']['Kørekort']['id']}"
     api.ok("POST", f"{licence}/approve", s["approver"], json={"amount_minor": 11_000_00})
     payment = {"paid_to": "Køreskolen Vest", "method": "invoice", "amount_minor": 9_150_00}
@@ -248,7 +261,10 @@ def test_the_audit_trail_speaks_sentences_with_amounts_and_names(api: Api) -> No
         f"oprettede gruppen “Holdet” med en pulje på {_kr(50_000_00)}",
     ):
         assert said.replace("“", "&#8220;") in body or said in body, said
-    assert "{" not in body and '":' not in body and "\\u00" not in body and "_minor" not in body
+    assert "{" not in body
+    assert '":' not in body
+    assert "\\u00" not in body
+    assert "_minor" not in body
     ids = {s["decisions"]["Kørekort"]["id"], s["decisions"]["Bærbar"]["id"], s["group"]["id"]}
     assert not any(i in body for i in ids)
     api.client.cookies.set("puljen_lang", "en")
@@ -256,7 +272,8 @@ def test_the_audit_trail_speaks_sentences_with_amounts_and_names(api: Api) -> No
     assert f"sagsbehandler@odense.dk approved {_kr(11_000_00, 'en')} for “Kørekort”." in english
     # The CSV export is as it was: codes and JSON, for a spreadsheet.
     csv = api.client.get("/f/audit.csv").content.decode("utf-8-sig")
-    assert "decision.approved" in csv and '""approved_minor"": 1100000' in csv
+    assert "decision.approved" in csv
+    assert '""approved_minor"": 1100000' in csv
 
 
 def _audited_actions() -> set[str]:
@@ -273,7 +290,7 @@ def test_every_audited_action_has_a_sentence() -> None:
 
 
 def test_ledger_lines_name_their_proposal_and_the_chart_has_axes(api: Api) -> None:
-    s = _closed_round(api, {"Kørekort": 12_000_00})
+    s = closed_round(api, {"Kørekort": 12_000_00})
     base = f"/api/v1/decisions/{s['decisions']['Kørekort']['id']}"
     api.ok("POST", f"{base}/approve", s["approver"], json={"amount_minor": 11_000_00})
     _as(api, s["approver"])
@@ -281,9 +298,11 @@ def test_ledger_lines_name_their_proposal_and_the_chart_has_axes(api: Api) -> No
     assert re.search(r"Reserveret af en runde: <a href=\"/f/decisions/[^\"]+\">Kørekort</a>", page)
     assert re.search(r"Frigivet: <a [^>]+>Kørekort</a>", page)
     chart = page[page.index("<svg") : page.index("</svg>")]
-    assert re.search(r">50\.000\s?kr\.<", chart) and re.search(r">0\s?kr\.<", chart)  # kroner
+    assert re.search(r">50\.000\s?kr\.<", chart)
+    assert re.search(r">0\s?kr\.<", chart)
     assert re.search(r'class="tick"[^>]*>\d+\. \w+<', chart)  # dates below ("30. november")
-    assert "Kroner" in chart and 'class="axis"' in chart
+    assert "Kroner" in chart
+    assert 'class="axis"' in chart
 
 
 # --- 23: the demo in a real room ------------------------------------------------------------
@@ -319,7 +338,7 @@ def test_the_lan_address_is_found_without_going_online() -> None:
 
 @pytest.fixture
 def demo_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'demo.db'}")
+    monkeypatch.setenv("DATABASE_URL", database_url(tmp_path, "demo"))
     monkeypatch.setenv("SECRET_KEY", "demo-test-secret-" + "z" * 32)
     monkeypatch.setenv("PULJEN_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("PULJEN_PUBLIC_URL", "")  # restored after the test
@@ -347,7 +366,8 @@ def test_demo_without_lan_says_phones_cannot_open_localhost(
     assert cli.main(["demo", "--no-serve"]) == 0
     out = capsys.readouterr().out
     assert "http://localhost:8000/j/" in out
-    assert "Phones cannot open localhost" in out and "scripts/demo --lan" in out
+    assert "Phones cannot open localhost" in out
+    assert "scripts/demo --lan" in out
     monkeypatch.setattr(network, "lan_address", lambda: None)
     assert cli.main(["demo", "--no-serve", "--lan"]) == 0
     out = capsys.readouterr().out

@@ -1,4 +1,9 @@
-"""Real Chromium (Debian's, driven by Playwright) against a real uvicorn process."""
+"""Real Chromium (Debian's, driven by Playwright) against a real uvicorn process.
+
+One Chromium and one uvicorn per test process (per xdist worker); each test gets fresh
+browser contexts (closed after it) and an organisation of its own on the shared server, with
+its own facilitator, so tests do not see each other's data.
+"""
 
 from __future__ import annotations
 
@@ -23,8 +28,18 @@ FACILITATOR = ("facilitator@browser.dk", "a long browser password")
 NAMES = ["Ali", "Bo", "Cira", "Dina", "Emil", "Fie", "Gustav", "Hiba", "Ida", "Jonas"]  # ten phones
 
 
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder is a browser test (``-m "not browser"`` leaves them out)."""
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def chromium() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail("Chromium is missing: .ci/run installs Debian's chromium package")
@@ -46,22 +61,29 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    running = Server(tmp_path)
+def browser(chromium: Browser) -> Iterator[Browser]:
+    """The session's Chromium; every context a test opened is closed after it, so no page
+    of an earlier test keeps a live connection to the shared server."""
+    yield chromium
+    for context in chromium.contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    running = Server(tmp_path_factory.mktemp("server"))
     running.start()
-    created = running.cli(
-        "user",
-        "create",
-        "--email",
-        FACILITATOR[0],
-        "--password",
-        FACILITATOR[1],
-        "--role",
-        "facilitator",
-    )
-    assert created.returncode == 0, created.stderr
     yield running
     running.stop()
+
+
+@pytest.fixture
+def server(live_server: Server) -> Iterator[Server]:
+    """The shared server, seen from a new organisation whose facilitator is FACILITATOR."""
+    live_server.new_organisation()
+    live_server.user(FACILITATOR[0], FACILITATOR[1], "facilitator")
+    yield live_server
+    live_server.retire_organisation()
 
 
 def open_page(browser: Browser, viewport: dict[str, int], locale: str = "da-DK") -> Page:
@@ -231,12 +253,13 @@ MEASURE = """() => {
 
 
 def projector_fits(screen: Page, name: str) -> dict[str, Any]:
-    """The projector at 1920×1080 does not scroll, hides nothing, and its key figures are
+    """The projector at 1920 by 1080 does not scroll, hides nothing, and its key figures are
     readable from 5 m (≥ 48 px); a screenshot ``name``. Returns what was measured."""
     screen.wait_for_timeout(300)  # let a push settle
     m: dict[str, Any] = screen.evaluate(MEASURE)
     shot(screen, name)
-    assert m["scrollHeight"] <= m["innerHeight"] and m["scrollWidth"] <= m["innerWidth"], m
+    assert m["scrollHeight"] <= m["innerHeight"], m
+    assert m["scrollWidth"] <= m["innerWidth"], m
     assert m["clipped"] == [], (name, m["clipped"])
     assert m["outside"] == [], (name, m["outside"])
     for key in ("voted", "pot", "timer"):
