@@ -200,12 +200,15 @@ def test_the_result_stays_hidden_while_voting_unless_the_facilitator_shows_it(ap
     )
     assert shown["show_live"] is True
     empty = api.ok("GET", f"/api/v1/rounds/{round_id}/result", member)
-    assert empty["provisional"] is True and empty["funded"] == [] and empty["voters"] == 0
+    assert empty["provisional"] is True
+    assert empty["funded"] == []
+    assert empty["voters"] == 0
 
     _cast(api, story, APPROVALS[:1] + [{"approvals": ["bus"]}] * 4)
     live = api.ok("GET", f"/api/v1/rounds/{round_id}/result", member)
     names = {v: k for k, v in story["ids"].items()}
-    assert [names[p] for p in live["funded"]] == ["bus", "laptop"] and live["voters"] == 5
+    assert [names[p] for p in live["funded"]] == ["bus", "laptop"]
+    assert live["voters"] == 5
     assert _reserved(api, story) == 0  # nothing is reserved until the round closes
 
     # A member may not switch it; after the close it is the result, no longer provisional.
@@ -215,11 +218,13 @@ def test_the_result_stays_hidden_while_voting_unless_the_facilitator_shows_it(ap
     assert refused.status_code == 403
     api.phase(story["fac"], round_id, "closed")
     final = api.ok("GET", f"/api/v1/rounds/{round_id}/result", member)
-    assert final["provisional"] is False and final["funded"] == live["funded"]
+    assert final["provisional"] is False
+    assert final["funded"] == live["funded"]
     late = api.call(
         "POST", f"/api/v1/rounds/{round_id}/show_live", story["fac"], json={"show_live": False}
     )
-    assert late.status_code == 409 and late.json()["error"]["code"] == "round_closed"
+    assert late.status_code == 409
+    assert late.json()["error"]["code"] == "round_closed"
 
 
 def test_show_live_is_a_yes_or_no(api: Api) -> None:

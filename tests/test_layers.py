@@ -123,7 +123,8 @@ def test_the_layer_check_catches_a_wrong_way_import(
     module: str, source: str, complaint: str
 ) -> None:
     complaints = wrong_way_imports(source, module)
-    assert complaints and complaint in complaints[0]
+    assert complaints
+    assert complaint in complaints[0]
 
 
 def test_the_layer_check_lets_the_right_way_through() -> None:

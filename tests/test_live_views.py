@@ -60,9 +60,11 @@ def test_one_change_is_read_once_and_sent_as_the_same_bytes_to_every_phone(
     finally:
         for ws in opened:
             ws.__exit__(None, None, None)
-    assert len(member_pushes) == 1 and len(screen_pushes) == 1  # rendered once per audience
+    assert len(member_pushes) == 1
+    assert len(screen_pushes) == 1
     (member_html,) = member_pushes
-    assert 'id="proposal-form"' in member_html and 'id="stage"' in member_html
+    assert 'id="proposal-form"' in member_html
+    assert 'id="stage"' in member_html
     assert 'id="screen"' in next(iter(screen_pushes))
     assert 0 < len(counted) - before <= 2  # one read per flush, not one per connection
 
@@ -102,11 +104,13 @@ def test_page_actions_need_the_csrf_token(api: Api) -> None:
     path = f"/m/rounds/{s['round_id']}/proposals"
     form = {"title": "Kursus", "amount": "100", "how_it_helps": "job", "category": "course"}
     refused = api.client.post(path, data=form)
-    assert refused.status_code == 403 and refused.json()["error"]["code"] == "csrf_failed"
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "csrf_failed"
     wrong = api.client.post(path, data=form, headers={"X-CSRF-Token": "another"})
     assert wrong.status_code == 403
     accepted = api.client.post(path, data=form, headers={"X-CSRF-Token": "the-token"})
-    assert accepted.status_code == 200 and "proposal-form" in accepted.text
+    assert accepted.status_code == 200
+    assert "proposal-form" in accepted.text
     assert len(api.ok("GET", f"/api/v1/rounds/{s['round_id']}", s["fac"])["proposals"]) == 1
 
 
@@ -125,7 +129,8 @@ def test_a_reconnecting_phone_that_shows_the_current_stage_keeps_its_forms(api: 
     known = f"?stage={s['round_id']}:proposing"
     with api.client.websocket_connect(url + known, headers=cookie) as back:
         first = back.receive_text()
-    assert 'id="status"' in first and 'id="proposal-list"' in first
+    assert 'id="status"' in first
+    assert 'id="proposal-list"' in first
     assert 'id="proposal-form"' not in first  # the form being typed in is left alone
 
 
@@ -137,7 +142,7 @@ def test_rotating_the_screen_url_closes_screens_opened_with_the_old_one(api: Api
     with api.client.websocket_connect(f"/ws/screen/{old}") as screen:
         screen.receive_text()
         api.ok("POST", f"/api/v1/workshops/{s['workshop']['id']}/screen-token", s["fac"])
-        with pytest.raises(WebSocketDisconnect) as closed:
+        with pytest.raises(WebSocketDisconnect) as closed:  # noqa: PT012 (read until closed)
             while True:
                 screen.receive_text()
     assert closed.value.code == 4401
@@ -155,7 +160,8 @@ def test_odd_form_values_get_a_clear_answer_not_a_500(api: Api) -> None:
             data={"title": "Kursus", "amount": amount, "how_it_helps": "job", "category": "x"},
             headers=csrf,
         )
-        assert answer.status_code == 200 and 'id="p-amount-error"' in answer.text
+        assert answer.status_code == 200
+        assert 'id="p-amount-error"' in answer.text
     facilitator = api.client.post(
         "/api/v1/auth/login", json={"email": "fac@views.dk", "password": "correct horse battery"}
     ).json()["token"]
@@ -163,7 +169,8 @@ def test_odd_form_values_get_a_clear_answer_not_a_500(api: Api) -> None:
     timer = api.client.post(
         f"/f/workshops/{s['workshop']['id']}/timer", data={"minutes": "²"}, headers=csrf
     )
-    assert timer.status_code == 422 and timer.json()["error"]["field"] == "seconds"
+    assert timer.status_code == 422
+    assert timer.json()["error"]["field"] == "seconds"
 
 
 def test_the_facilitator_home_page_shows_no_text_from_the_address(api: Api) -> None:
@@ -173,7 +180,8 @@ def test_the_facilitator_home_page_shows_no_text_from_the_address(api: Api) -> N
     ).json()["token"]
     api.client.cookies.set("puljen_user", token)
     page = api.client.get("/f?error=Log+ind+på+evil.example")
-    assert page.status_code == 200 and "evil.example" not in page.text
+    assert page.status_code == 200
+    assert "evil.example" not in page.text
 
 
 def test_an_expired_page_navigation_gets_a_page_not_json(api: Api) -> None:

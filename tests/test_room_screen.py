@@ -80,15 +80,18 @@ def test_moving_the_phase_ends_the_timer_and_the_spotlight_with_live_events(
     api.phase(s["fac"], s["round_id"], target)
 
     snap = load_snapshot(api.services, wid)
-    assert snap.workshop.timer_ends_at is None and snap.timer_ends_at is None
-    assert snap.workshop.spotlight_proposal_id is None and snap.spotlight is None
+    assert snap.workshop.timer_ends_at is None
+    assert snap.timer_ends_at is None
+    assert snap.workshop.spotlight_proposal_id is None
+    assert snap.spotlight is None
     moved = [e for e in _events(api, wid) if e.seq > seq_before]
     kinds = [e.type for e in moved]
     assert kinds[:3] == ["round.phase", "timer.changed", "spotlight.changed"]  # one commit
     assert moved[1].payload == {"ends_at": None}
     assert moved[2].payload == {"proposal_id": None}
     screen = _render(api, wid, Audience.SCREEN)
-    assert 'class="spotlight"' not in screen and 'class="timer"' not in screen
+    assert 'class="spotlight"' not in screen
+    assert 'class="timer"' not in screen
     console = _render(api, wid, Audience.FACILITATORS)
     assert console.count("focus-toggle") == 2
     assert not re.search(r'focus-toggle"[^>]*aria-pressed="true"', console)
@@ -111,7 +114,8 @@ def test_an_expired_timer_is_not_running_and_the_console_offers_a_new_one(api: A
     wid = s["workshop"]["id"]
     facilitation.start_timer(api.services, s["actor"], wid, seconds=60)
     console = _render(api, wid, Audience.FACILITATORS)
-    assert "data-timer-stop" in console and 'data-done-text="Tiden er gået"' in console
+    assert "data-timer-stop" in console
+    assert 'data-done-text="Tiden er gået"' in console
     assert console.count('"minutes": "') == 4  # stop, and 2/5/10 to start again
     with api.services.db.writing() as session:  # the minute has passed
         row = session.get(WorkshopRow, wid)
@@ -120,7 +124,8 @@ def test_an_expired_timer_is_not_running_and_the_console_offers_a_new_one(api: A
         session.add(row)
     assert load_snapshot(api.services, wid).timer_ends_at is None
     console = _render(api, wid, Audience.FACILITATORS)
-    assert "data-timer-stop" not in console and "Der kører ingen nedtælling." in console
+    assert "data-timer-stop" not in console
+    assert "Der kører ingen nedtælling." in console
     assert console.count('"minutes": "') == 3
     assert 'class="timer"' not in _render(api, wid, Audience.SCREEN)
 
@@ -136,7 +141,8 @@ def test_the_spotlight_toggles_show_the_true_state(api: Api) -> None:
     )
     assert pressed == [(first, "false"), (second, "true"), (s["proposals"][2], "false")]
     assert '"proposal_id": ""' in console  # pressing the pressed one ends it
-    assert ">I fokus<" in console and "Spotlight" not in console
+    assert ">I fokus<" in console
+    assert "Spotlight" not in console
     assert "Spotlight" not in _render(api, wid, Audience.SCREEN)
     assert "Spotlight" not in _render(api, wid, Audience.MEMBERS)
 
@@ -145,12 +151,15 @@ def test_the_join_code_comes_back_full_size_on_demand(api: Api) -> None:
     s = _room(api)
     wid = s["workshop"]["id"]
     screen = _render(api, wid, Audience.SCREEN)
-    assert "join-corner" in screen and "join-overlay" not in screen  # Maja has joined
+    assert "join-corner" in screen
+    assert "join-overlay" not in screen
     facilitation.show_join_code(api.services, s["actor"], wid, shown=True)
     snap = load_snapshot(api.services, wid)
-    assert snap.join_code_shown and snap.spotlight is None
+    assert snap.join_code_shown
+    assert snap.spotlight is None
     screen = _render(api, wid, Audience.SCREEN)
-    assert "join-overlay" in screen and s["workshop"]["code"] in screen
+    assert "join-overlay" in screen
+    assert s["workshop"]["code"] in screen
     console = _render(api, wid, Audience.FACILITATORS)
     assert re.search(r'join-code".*?aria-pressed="true"', console, re.S)
     facilitation.show_join_code(api.services, s["actor"], wid, shown=False)
@@ -168,10 +177,12 @@ def test_the_join_code_is_large_until_the_group_has_joined(api: Api) -> None:
     assert "join-panel large" in _render(api, wid, Audience.SCREEN)  # draft
     api.phase(fac, round_id, "proposing")
     screen = _render(api, wid, Audience.SCREEN)
-    assert "join-panel medium" in screen and "join-corner" not in screen  # nobody yet
+    assert "join-panel medium" in screen
+    assert "join-corner" not in screen
     api.join(workshop["code"], "Ali")
     screen = _render(api, wid, Audience.SCREEN)
-    assert "join-panel" not in screen and "join-corner" in screen
+    assert "join-panel" not in screen
+    assert "join-corner" in screen
     assert workshop["code"] in screen  # still readable in the corner
 
 
@@ -195,13 +206,15 @@ def test_the_pot_figures_add_up_after_an_approval(api: Api) -> None:
     api.ok("POST", f"/api/v1/decisions/{items[0]['id']}/approve", approver, json={})
 
     balance = load_snapshot(api.services, wid).balance
-    assert balance.approved_minor == 5_000_00 and balance.reserved_minor == 5_000_00
+    assert balance.approved_minor == 5_000_00
+    assert balance.reserved_minor == 5_000_00
     for audience in (Audience.SCREEN, Audience.FACILITATORS):
         figures = _figures(_render(api, wid, audience))
         assert set(figures) == {"total", "available", "reserved", "approved", "spent"}
         parts = figures["available"] + figures["reserved"] + figures["approved"]
         assert parts + figures["spent"] == figures["total"] == 60_000_00
-        assert figures["reserved"] == 5_000_00 and figures["approved"] == 5_000_00
+        assert figures["reserved"] == 5_000_00
+        assert figures["approved"] == 5_000_00
 
 
 def test_balance_parts_add_up_to_the_pot() -> None:
@@ -227,9 +240,13 @@ def test_phones_get_the_timer_and_the_spotlight_without_their_stage(api: Api) ->
     snap = load_snapshot(api.services, wid)
     html = push(Audience.MEMBERS, "da", snap, stage_changed=False, base_url="", connected=set())
     status = html[html.index('id="status"') :]
-    assert 'role="timer"' in status and "Tid tilbage" in status
-    assert "in-focus" in status and "Forslag 1" in status and "I fokus" in status
-    assert 'id="stage"' not in html and "proposal-form" not in html
+    assert 'role="timer"' in status
+    assert "Tid tilbage" in status
+    assert "in-focus" in status
+    assert "Forslag 1" in status
+    assert "I fokus" in status
+    assert 'id="stage"' not in html
+    assert "proposal-form" not in html
 
 
 @pytest.mark.parametrize("n", range(0, 41))
@@ -237,5 +254,6 @@ def test_the_screen_grid_has_room_for_every_card(n: int) -> None:
     for wide in (True, False):
         shape = grid_shape(n, wide=wide)
         assert shape.columns * shape.rows >= max(n, 1)
-        assert shape.rows <= 6 and shape.columns <= 8
+        assert shape.rows <= 6
+        assert shape.columns <= 8
         assert (shape.columns - 1) * shape.rows < max(n, 1)  # no empty column

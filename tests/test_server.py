@@ -53,7 +53,8 @@ def test_kill_9_loses_nothing_and_the_event_stream_resumes(server: Server) -> No
         "--role",
         "facilitator",
     )
-    assert duplicate.returncode != 0 and "already exists" in duplicate.stderr
+    assert duplicate.returncode != 0
+    assert "already exists" in duplicate.stderr
 
     fac = server.call(
         "POST", "/api/v1/auth/login", json={"email": "fac@server.dk", "password": "a long password"}
@@ -109,7 +110,9 @@ def test_kill_9_loses_nothing_and_the_event_stream_resumes(server: Server) -> No
     server.start()  # the same database file
 
     after = server.call("GET", f"/api/v1/rounds/{round_id}", members[1])
-    assert after["phase"] == "voting" and after["ballots"] == 3 and after["members"] == 3
+    assert after["phase"] == "voting"
+    assert after["ballots"] == 3
+    assert after["members"] == 3
     assert after["my_ballot"] == {"approvals": sorted([proposals[0], proposals[1]])}
     assert [p["title"] for p in after["proposals"]] == ["Kursus", "Bærbar", "Buskort"]
 
@@ -120,14 +123,16 @@ def test_kill_9_loses_nothing_and_the_event_stream_resumes(server: Server) -> No
         assert [e["seq"] for e in replayed] == [last_seen - 1, last_seen]
         server.call("PUT", f"/api/v1/rounds/{round_id}/ballot", members[2], json={"approvals": []})
         live = _receive(ws)
-        assert live["seq"] == last_seen + 1 and live["type"] == "ballots.changed"
+        assert live["seq"] == last_seen + 1
+        assert live["type"] == "ballots.changed"
         assert live["ballots"] == 3
 
     server.call("POST", f"/api/v1/rounds/{round_id}/phase", fac, json={"phase": "closed"})
     result = server.call("GET", f"/api/v1/rounds/{round_id}/result", members[0])
     assert result["funded"] == [proposals[0], proposals[1]]  # 2 approvals, then 1 of 8,000 fits
     pot = server.call("GET", f"/api/v1/groups/{group['id']}", fac)["pot"]
-    assert pot["reserved_minor"] == 20_000_00 and pot["available_minor"] == 10_000_00
+    assert pot["reserved_minor"] == 20_000_00
+    assert pot["available_minor"] == 10_000_00
 
 
 def test_the_server_refuses_to_start_in_production_without_a_secret(tmp_path: Path) -> None:

@@ -15,12 +15,12 @@ from .fields import checked, require_amount, require_choice, require_text
 from .text import N_
 
 __all__ = [
+    "DESCRIPTION_MAX",
+    "HOW_IT_HELPS_MAX",
+    "TITLE_MAX",
     "Category",
     "ProposalDraft",
     "validate_proposal",
-    "TITLE_MAX",
-    "DESCRIPTION_MAX",
-    "HOW_IT_HELPS_MAX",
 ]
 
 TITLE_MAX = 120

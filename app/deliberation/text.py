@@ -7,5 +7,5 @@ The core stays free of gettext: it names messages by their English msgid and the
 from __future__ import annotations
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+def N_(message: str) -> str:
     return message

@@ -7,6 +7,7 @@ available, against a kroner axis with grid lines.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -66,7 +67,7 @@ def pot_chart(
         )
     shapes = []
     for name, (lower, upper) in zip(
-        ("spent", "held", "available"), zip(layers, layers[1:], strict=False), strict=True
+        ("spent", "held", "available"), itertools.pairwise(layers), strict=True
     ):
         edge = [f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(upper)]
         back = [f"{x(i):.1f},{y(v):.1f}" for i, v in reversed(list(enumerate(lower)))]

@@ -94,7 +94,7 @@ def _split(raw: str, language: str, typed: str, field: str) -> tuple[str, str]:
     if len(signs) == 1 and len(tail) in (1, 2):
         return head, tail
     if _GROUPED.match(raw):
-        group, decimal = _SIGNS.get(language, _SIGNS["da"])
+        _group, decimal = _SIGNS.get(language, _SIGNS["da"])
         if len(signs) == 1 and last == decimal:
             thousands = int(head + tail) * 100
             raise InvalidInput(

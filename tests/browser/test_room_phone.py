@@ -113,7 +113,8 @@ def test_back_and_typing_my_name_again_keeps_me_one_member(
         text(lang, "Someone here already uses that name. Add an initial or a nickname.")
     )
     assert _round_figures(server, setup) == (0, 1)
-    assert not phone.js_errors and not other.js_errors  # type: ignore[attr-defined]
+    assert not phone.js_errors  # type: ignore[attr-defined]
+    assert not other.js_errors  # type: ignore[attr-defined]
     other.context.close()
     phone.context.close()
 
@@ -137,7 +138,9 @@ def test_leave_asks_first_and_the_same_phone_comes_back(
     leave = phone.locator("#leave")
     language = phone.locator(".language button").first
     box = leave.bounding_box()
-    assert box is not None and box["height"] >= 44 and box["width"] >= 44
+    assert box is not None
+    assert box["height"] >= 44
+    assert box["width"] >= 44
     style = leave.evaluate("e => getComputedStyle(e).borderTopWidth")
     assert style != language.evaluate("e => getComputedStyle(e).borderTopWidth")
     shot(phone, f"phone-leave-link-{lang}-{viewport['width']}")
@@ -227,9 +230,12 @@ def test_a_vote_tapped_offline_is_kept_and_sent_once_when_back(
     banner = phone.locator(".offline-banner")
     expect(banner).to_be_visible()
     top = banner.evaluate("e => e.getBoundingClientRect().top")
-    assert phone.evaluate("window.scrollY") > 200 and top == 0
+    assert phone.evaluate("window.scrollY") > 200
+    assert top == 0
     send_box, banner_box = send.bounding_box(), banner.bounding_box()
-    assert send_box and banner_box and send_box["y"] >= banner_box["y"] + banner_box["height"]
+    assert send_box
+    assert banner_box
+    assert send_box["y"] >= banner_box["y"] + banner_box["height"]
     shot(phone, f"phone-vote-offline-{lang}-{viewport['width']}")
     view = SCREENSHOTS / f"phone-vote-offline-viewport-{lang}-{viewport['width']}.png"
     phone.screenshot(path=str(view))  # what the member sees where they are
@@ -440,7 +446,8 @@ def test_a_shared_phone_gives_the_next_person_nothing_of_the_last(
     phone.locator("#join-form button[type=submit]").click()
     phone.wait_for_url(re.compile(r".*/m$"))
     sara = phone.locator("#main").get_attribute("data-member")
-    assert sara and sara != emil
+    assert sara
+    assert sara != emil
     expect(phone.locator(f"#a-{proposal}")).not_to_be_checked()  # not Emil's tick
     expect(phone.locator("#picked")).to_have_text("0")
     assert f"puljen:draft:{emil}:ballot-{setup['round_id']}" in _storage(phone)  # still his
@@ -493,7 +500,8 @@ def test_a_newer_vote_is_never_overwritten_by_an_older_resend(
     phone.route(re.compile(r".*/ballot$"), hold_the_first)
     phone.context.set_offline(False)
     phone.wait_for_timeout(800)
-    assert len(held) == 1 and first in bodies[0]
+    assert len(held) == 1
+    assert first in bodies[0]
     # … and meanwhile Emil changes his mind and sends again.
     phone.locator(f"label[for='a-{first}']").click()
     phone.locator(f"label[for='a-{second}']").click()
@@ -614,5 +622,6 @@ def test_a_vote_the_server_could_not_take_is_tried_again_while_online(
     expect(phone.locator("#ballot-state")).to_have_text(text(lang, RETRY))
     shot(phone, f"phone-vote-retrying-{lang}-375")
     expect(phone.locator("#ballot-state")).to_contain_text(text(lang, VOTED), timeout=15000)
-    assert troubles["left"] == 0 and _my_ballot(server, phone, setup) == {"approvals": [proposal]}
+    assert troubles["left"] == 0
+    assert _my_ballot(server, phone, setup) == {"approvals": [proposal]}
     phone.context.close()

@@ -57,7 +57,7 @@ def test_a_new_code_is_already_normal(seed: int) -> None:
 
 def test_the_alphabet_has_no_look_alikes_no_vowels_and_no_repeats() -> None:
     assert len(set(ALPHABET)) == len(ALPHABET)
-    assert ALPHABET == ALPHABET.upper()
+    assert ALPHABET.upper() == ALPHABET
     assert not set(ALPHABET) & set("0O1IL2Z5S8BAEIOU")
 
 
@@ -87,7 +87,7 @@ def test_a_typed_code_is_upper_cased_and_spaces_and_dashes_are_ignored(typed: st
         "AKXR7M",  # a vowel
         "4KX_R7M",
         "4KXR7M!",
-        "４KXR7M",  # a full-width digit
+        "\uff14KXR7M",  # a full-width digit
     ],
     ids=repr,
 )

@@ -26,7 +26,8 @@ def _pot(*steps: Step) -> Balance:
 
 def test_approving_all_moves_the_reservation_to_approved() -> None:
     step = decisions.approve(FUNDED, "anna")
-    assert step.decision.status is Status.APPROVED and step.decision.approved_minor == 12_000_00
+    assert step.decision.status is Status.APPROVED
+    assert step.decision.approved_minor == 12_000_00
     assert step.postings == ((EntryKind.APPROVE, 12_000_00),)
     assert _pot(step) == Balance(50_000_00, 0, 0, approved_minor=12_000_00)
 
@@ -41,7 +42,8 @@ def test_paying_in_parts_then_completing_returns_what_was_not_spent() -> None:
     approved = decisions.approve(FUNDED, "anna")
     first = decisions.pay(approved.decision, "anna", 6_000_00)
     second = decisions.pay(first.decision, "bo", 4_150_00)
-    assert second.decision.status is Status.PAID and second.decision.paid_minor == 10_150_00
+    assert second.decision.status is Status.PAID
+    assert second.decision.paid_minor == 10_150_00
     done = decisions.complete(second.decision, "anna")
     assert done.decision.status is Status.COMPLETED
     assert done.postings == ((EntryKind.RETURN, 1_850_00),)
@@ -65,9 +67,11 @@ def test_money_that_comes_back_after_completion_is_available_again() -> None:
         decisions.refund(done.decision, "anna", 10_000_01)
     assert too_much.value.code == "over_paid"
     back = decisions.refund(done.decision, "anna", 2_500_00)
-    assert back.decision.paid_minor == 7_500_00 and back.postings == ((EntryKind.REFUND, 2_500_00),)
+    assert back.decision.paid_minor == 7_500_00
+    assert back.postings == ((EntryKind.REFUND, 2_500_00),)
     pot = _pot(approved, paid, done, back)
-    assert pot.spent_minor == 7_500_00 and pot.available_minor == 42_500_00
+    assert pot.spent_minor == 7_500_00
+    assert pot.available_minor == 42_500_00
     with pytest.raises(Conflict):
         decisions.refund(paid.decision, "anna", 100)  # not before it is completed
 
@@ -86,7 +90,8 @@ def test_a_decision_on_hold_keeps_its_money_and_can_then_be_approved_or_rejected
         decisions.hold(FUNDED, "anna", "")
     assert caught.value.field == "question"
     held = decisions.hold(FUNDED, "anna", "Hvilken køreskole har I valgt?")
-    assert held.decision.status is Status.ON_HOLD and held.postings == ()
+    assert held.decision.status is Status.ON_HOLD
+    assert held.postings == ()
     assert decisions.approve(held.decision, "anna").decision.status is Status.APPROVED
     assert decisions.reject(held.decision, "anna", "Nej").decision.status is Status.REJECTED
 
@@ -96,7 +101,8 @@ def test_the_total_paid_never_exceeds_the_approved_amount() -> None:
     paid = decisions.pay(approved, "anna", 9_000_00).decision
     with pytest.raises(Conflict) as caught:
         decisions.pay(paid, "anna", 1_000_01)
-    assert caught.value.code == "over_approved" and caught.value.params == {"left_minor": 1_000_00}
+    assert caught.value.code == "over_approved"
+    assert caught.value.params == {"left_minor": 1_000_00}
     assert decisions.pay(paid, "anna", 1_000_00).decision.paid_minor == 10_000_00
 
 
@@ -111,7 +117,8 @@ def test_someone_who_proposed_it_can_neither_approve_nor_pay_it() -> None:
 
 def test_above_the_threshold_two_different_approvers_must_approve() -> None:
     first = decisions.approve(FUNDED, "anna", second_approver_above_minor=10_000_00)
-    assert first.decision.status is Status.FUNDED and first.postings == ()
+    assert first.decision.status is Status.FUNDED
+    assert first.postings == ()
     assert first.waiting_for_second_approver
     with pytest.raises(Conflict) as caught:
         decisions.approve(first.decision, "anna", second_approver_above_minor=10_000_00)
@@ -221,9 +228,11 @@ def test_whatever_is_tried_the_money_adds_up(
 
 def test_a_first_of_two_approvals_moves_nothing_and_a_hold_starts_it_over() -> None:
     first = decisions.approve(FUNDED, "anna", 11_000_00, second_approver_above_minor=10_000_00)
-    assert first.decision.approved_minor == 0 and first.decision.pending_minor == 11_000_00
+    assert first.decision.approved_minor == 0
+    assert first.decision.pending_minor == 11_000_00
     held = decisions.hold(first.decision, "bo", "Hvilken køreskole?")
-    assert held.decision.approvals == () and held.decision.pending_minor == 0
+    assert held.decision.approvals == ()
+    assert held.decision.pending_minor == 0
     # The threshold gone, the first approver still cannot finish their own approval.
     with pytest.raises(Conflict) as caught:
         decisions.approve(first.decision, "anna", 11_000_00)

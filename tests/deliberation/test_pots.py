@@ -113,7 +113,7 @@ def test_an_entry_taking_a_column_or_available_below_zero_is_refused_and_changes
         POT.apply(kind, amount)
     assert caught.value.code == "pot_overspent"
     assert isinstance(caught.value, Conflict)
-    assert POT == before
+    assert before == POT
 
 
 def test_an_overspend_says_what_is_available_and_what_was_asked() -> None:

@@ -12,4 +12,4 @@ from .outcome import Candidate, Reason, Result
 
 __all__ = ["Candidate", "Reason", "Result", "compute_result"]
 
-from .dispatch import compute_result  # noqa: E402
+from .dispatch import compute_result
