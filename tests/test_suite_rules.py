@@ -34,6 +34,6 @@ def test_no_test_module_imports_another() -> None:
 
 
 def test_the_rule_sees_an_import_of_a_test_module() -> None:
-    source = "from tests.test_followthrough import closed_round\nimport tests.browser.test_x\n"
-    assert imported_test_modules(source) == ["tests.test_followthrough", "tests.browser.test_x"]
+    source = "from tests.test_decisions import closed_round\nimport tests.browser.test_x\n"
+    assert imported_test_modules(source) == ["tests.test_decisions", "tests.browser.test_x"]
     assert imported_test_modules("from tests.support import closed_round") == []

@@ -1,4 +1,4 @@
-"""Follow-through: each funded proposal becomes a decision that an approver approves (all or
+"""Decisions: each funded proposal becomes a decision that an approver approves (all or
 part), rejects, puts on hold, pays in parts and completes; every step moves the money with
 ledger entries in the same transaction, under the pot's lock."""
 
