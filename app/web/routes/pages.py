@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
 
 from app.deliberation.errors import DeliberationError, InvalidInput, NotAuthenticated
 from app.deliberation.methods import parse_method
@@ -236,8 +237,6 @@ def member_comment(
 async def member_ballot(
     round_id: str, request: Request, services: ServicesDep, actor: MemberDep
 ) -> HTMLResponse:
-    from starlette.concurrency import run_in_threadpool
-
     """Answers only ``#ballot-state``: the ballot just cast is all it shows, so nothing
     else is read (the vote counts and live result reach the page through its room)."""
     page = page_of(request)
