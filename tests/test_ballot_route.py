@@ -64,7 +64,8 @@ def _post(api: Api, round_id: str, approvals: list[str]) -> str:
         headers={"X-CSRF-Token": CSRF, "HX-Request": "true"},
     )
     assert response.status_code == 200
-    return response.text
+    html: str = response.text
+    return html
 
 
 def _as_from_a_snapshot(
